@@ -1,0 +1,335 @@
+"""What both estimators share: parameters, validation, fit and partial_fit.
+
+The estimators translate scikit-learn's world (input validation, label encoding,
+fitted attributes) into the engine's (arrays and components) and back. All the
+numerical work happens in :mod:`sklearn_gd._engine`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_array, check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from . import losses, optimizers, penalties, schedules
+from ._component import resolve_component
+from ._engine import (
+    TrainingSetup,
+    TrainingState,
+    Validation,
+    run_epochs,
+    run_full_batch,
+    steps_per_epoch,
+)
+from ._model import LinearModel
+from .validation import Boolean, InstanceOf, Interval, Options, check_params
+
+AUTO_BATCH_SIZE = 256
+
+
+class BaseGD(BaseEstimator):
+    """Shared implementation of :class:`GDRegressor` and :class:`GDClassifier`.
+
+    Subclasses set ``_loss_base`` and ``_loss_shorthands`` and implement the
+    target-specific hooks: ``_prepare_targets``, ``_validation_scorer`` and
+    ``_set_coef``.
+    """
+
+    _parameter_constraints: dict = {
+        "alpha": [Interval(Real, 0, None, "left")],
+        "l1_ratio": [Interval(Real, 0, 1, "both")],
+        "learning_rate": [Interval(Real, 0, None, "neither")],
+        "batch_size": [Interval(Integral, 1, None, "left"), Options(["auto", None])],
+        "max_iter": [Interval(Integral, 1, None, "left")],
+        "tol": [Interval(Real, 0, None, "left"), Options([None])],
+        "n_iter_no_change": [Interval(Integral, 1, None, "left")],
+        "early_stopping": [Boolean()],
+        "validation_fraction": [Interval(Real, 0, 1, "neither")],
+        "shuffle": [Boolean()],
+        "fit_intercept": [Boolean()],
+        "warm_start": [Boolean()],
+        "random_state": [
+            Interval(Integral, 0, 2**32 - 1, "both"),
+            InstanceOf(np.random.RandomState, "a numpy RandomState"),
+            Options([None]),
+        ],
+        "verbose": [Interval(Integral, 0, None, "left"), Boolean()],
+    }
+    _loss_base: type = losses.Loss
+    _loss_shorthands: dict = {}
+
+    # ------------------------------------------------------------------
+    # Parameters and components
+
+    def _resolve_components(self) -> dict:
+        """Validate every parameter and return the component objects to use."""
+        owner = type(self).__name__
+        check_params(owner, self.get_params(deep=False), self._parameter_constraints)
+        loss = resolve_component(
+            self.loss,
+            name="loss",
+            owner=owner,
+            base=self._loss_base,
+            shorthands=self._loss_shorthands,
+        )
+        penalty_shorthands = {
+            **penalties.PENALTIES,
+            "elasticnet": lambda: penalties.ElasticNet(l1_ratio=self.l1_ratio),
+        }
+        if self.penalty is None:
+            penalty = penalties.NoPenalty()
+        else:
+            penalty = resolve_component(
+                self.penalty,
+                name="penalty",
+                owner=owner,
+                base=penalties.Penalty,
+                shorthands=penalty_shorthands,
+            )
+        optimizer = resolve_component(
+            self.optimizer,
+            name="optimizer",
+            owner=owner,
+            base=optimizers.Optimizer,
+            shorthands=optimizers.OPTIMIZERS,
+        )
+        schedule = resolve_component(
+            self.schedule,
+            name="schedule",
+            owner=owner,
+            base=schedules.Schedule,
+            shorthands=schedules.SCHEDULES,
+        )
+        if optimizer.full_batch:
+            for name, component in (("penalty", penalty), ("loss", loss)):
+                if not component.is_smooth:
+                    raise ValueError(
+                        f"optimizer={self.optimizer!r} needs a smooth objective, but "
+                        f"{name}={getattr(self, name)!r} is not differentiable "
+                        "everywhere. Use a first-order optimizer such as 'sgd' or "
+                        "'adam' (which handle an l1/elasticnet penalty by a proximal "
+                        "step), or a smooth " + name + "."
+                    )
+        return {
+            "loss": loss,
+            "penalty": penalty,
+            "optimizer": optimizer,
+            "schedule": schedule,
+        }
+
+    def _loss_object(self) -> losses.Loss | None:
+        """The loss object without validating anything (for tags and methods)."""
+        if isinstance(self.loss, losses.Loss):
+            return self.loss
+        factory = self._loss_shorthands.get(self.loss)
+        return factory() if factory is not None else None
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    # ------------------------------------------------------------------
+    # Fitting
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model by gradient descent.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; CSR is used as is, other sparse formats are converted.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets (class labels for the classifier).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights ``s_i`` of the objective's weighted mean loss.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, classes=None, partial=False)
+
+    def _fit(self, X, y, sample_weight, *, classes, partial: bool):
+        components = self._resolve_components()
+        continuing = partial and hasattr(self, "_training_state")
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse="csr",
+            dtype=[np.float64, np.float32],
+            multi_output=self._multi_output,
+            y_numeric=not self._is_classifier,
+            reset=not continuing,
+        )
+        sample_weight = _check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        Y, sample_weight, y_for_scoring = self._prepare_targets(
+            y, sample_weight, components["loss"], classes=classes, partial=partial
+        )
+        if partial and components["optimizer"].full_batch:
+            raise ValueError(
+                f"optimizer={self.optimizer!r} solves the full problem at once and "
+                "cannot train incrementally; use fit, or a first-order optimizer "
+                "such as 'sgd' or 'adam' with partial_fit."
+            )
+
+        rng = check_random_state(self.random_state)
+        validation = None
+        train = slice(None)
+        if self.early_stopping and not partial:
+            train, held_out = self._validation_split(y_for_scoring, rng)
+            validation = Validation(
+                X[held_out],
+                self._validation_scorer(
+                    components["loss"], y_for_scoring[held_out], sample_weight[held_out]
+                ),
+            )
+        X_train, Y_train, w_train = X[train], Y[train], sample_weight[train]
+        if w_train.sum() <= 0:
+            raise ValueError(
+                "The training samples all have zero sample_weight; at least one must "
+                "be positive."
+            )
+
+        n_train = X_train.shape[0]
+        batch_size = self._resolved_batch_size(n_train)
+        model = LinearModel(self.fit_intercept)
+        setup = TrainingSetup(
+            model=model,
+            loss=components["loss"],
+            penalty=components["penalty"],
+            alpha=float(self.alpha),
+            optimizer=components["optimizer"],
+            schedule=components["schedule"],
+            learning_rate=float(self.learning_rate),
+            batch_size=batch_size,
+            max_iter=int(self.max_iter),
+            tol=None if self.tol is None else float(self.tol),
+            n_iter_no_change=int(self.n_iter_no_change),
+            shuffle=bool(self.shuffle),
+            verbose=int(self.verbose),
+        )
+        if continuing:
+            state = self._training_state
+        else:
+            params = self._initial_params(
+                model, setup.loss, Y_train, w_train, X.shape[1], X.dtype
+            )
+            state = TrainingState(params, setup.optimizer.init(params))
+
+        if setup.optimizer.full_batch:
+            run_full_batch(setup, state, X_train, Y_train, w_train)
+        else:
+            run_epochs(
+                setup,
+                state,
+                X_train,
+                Y_train,
+                w_train,
+                rng,
+                n_epochs=1 if partial else setup.max_iter,
+                n_steps=setup.max_iter * steps_per_epoch(n_train, batch_size),
+                validation=validation,
+                stop_on_plateau=not partial,
+            )
+        if validation is not None and state.best_params is not None:
+            state.params = [param.copy() for param in state.best_params]
+        if not partial and not state.converged and self.tol is not None:
+            warnings.warn(
+                f"{type(self).__name__} reached max_iter={self.max_iter} before the "
+                f"objective stopped improving by tol={self.tol}; consider increasing "
+                "max_iter or learning_rate.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        self._set_fitted_attributes(model, state)
+        return self
+
+    def _resolved_batch_size(self, n_samples: int) -> int:
+        if self.batch_size is None:
+            return n_samples
+        if isinstance(self.batch_size, str):  # "auto"
+            return min(AUTO_BATCH_SIZE, n_samples)
+        return min(int(self.batch_size), n_samples)
+
+    def _initial_params(self, model, loss, Y, sample_weight, n_features, dtype):
+        """Warm start from the previous fit, or the loss's best constant."""
+        if self.warm_start and hasattr(self, "coef_"):
+            params = model.from_attributes(self.coef_, self.intercept_, dtype)
+            if params[0].shape == (n_features, Y.shape[1]):
+                return params
+        if self.fit_intercept:
+            intercept = loss.constant(Y, sample_weight)
+        else:
+            intercept = np.zeros(Y.shape[1], dtype=dtype)
+        return model.init_params(n_features, intercept, dtype)
+
+    def _validation_split(self, y, rng):
+        indices = np.arange(len(y))
+        train, held_out = train_test_split(
+            indices,
+            test_size=self.validation_fraction,
+            random_state=rng,
+            stratify=y if self._is_classifier else None,
+        )
+        if len(held_out) < 2:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} leaves "
+                f"{len(held_out)} sample(s) for early stopping; increase it or "
+                "pass more samples."
+            )
+        return np.sort(train), np.sort(held_out)
+
+    def _set_fitted_attributes(self, model, state: TrainingState) -> None:
+        coef, intercept = model.to_attributes(state.params)
+        self._set_coef(coef, intercept)
+        self.n_iter_ = state.n_iter
+        self.t_ = state.t
+        self.loss_curve_ = np.asarray(state.loss_curve)
+        self.learning_rate_curve_ = np.asarray(state.learning_rate_curve)
+        if self.early_stopping:
+            self.validation_scores_ = np.asarray(state.validation_scores)
+            self.best_validation_score_ = state.best_validation_score
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+        self._training_state = state
+
+    # ------------------------------------------------------------------
+    # Prediction
+
+    def _raw_output(self, X) -> np.ndarray:
+        """Raw model outputs of shape (n_samples, n_outputs)."""
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
+        )
+        model = LinearModel(fit_intercept=True)
+        params = model.from_attributes(self.coef_, self.intercept_, self.coef_.dtype)
+        return model.forward(params, X)
+
+
+def _check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
+    """Sample weights as a fresh array: ones if None, else checked."""
+    if sample_weight is None:
+        return np.ones(n_samples, dtype=dtype)
+    if isinstance(sample_weight, Real):
+        return np.full(n_samples, sample_weight, dtype=dtype)
+    sample_weight = check_array(
+        sample_weight, ensure_2d=False, dtype=dtype, input_name="sample_weight"
+    )
+    if sample_weight.ndim != 1 or sample_weight.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight.shape == {sample_weight.shape}, expected ({n_samples},)."
+        )
+    if np.any(sample_weight < 0):
+        raise ValueError("Negative values in sample_weight are not allowed.")
+    return np.array(sample_weight, dtype=dtype)

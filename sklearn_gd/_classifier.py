@@ -1,0 +1,305 @@
+"""GDClassifier: labels, class weights, probabilities and tags."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+
+from . import losses
+from ._base import BaseGD
+from .validation import InstanceOf, Options
+
+
+def _loss_has_probabilities(estimator) -> bool:
+    loss = getattr(estimator, "_fitted_loss", None) or estimator._loss_object()
+    if not getattr(loss, "has_probabilities", False):
+        raise AttributeError(
+            f"probability estimates are not available for loss={estimator.loss!r}; "
+            "use loss='log_loss' or 'modified_huber'."
+        )
+    return True
+
+
+class GDClassifier(ClassifierMixin, BaseGD):
+    """Linear classifier trained by gradient descent, every ingredient swappable.
+
+    Minimises
+
+    .. math::
+
+        J(W, b) = \\frac{\\sum_i s_i L(y_i, x_i W + b)}{\\sum_i s_i} + \\alpha R(W)
+
+    where ``s_i`` includes the class weights. With ``loss="log_loss"`` and more
+    than two classes, ``L`` is the multinomial (softmax) cross-entropy; margin
+    losses (``hinge``, ...) train one output per class against the rest, all in
+    one model and one run of the engine. The intercept starts at the loss's best
+    constant (the log prior odds for log loss).
+
+    Parameters
+    ----------
+    loss : str or ClassificationLoss, default="log_loss"
+        ``"log_loss"``, ``"hinge"``, ``"squared_hinge"``, ``"modified_huber"``,
+        ``"perceptron"``, or a :mod:`sklearn_gd.losses` object.
+    penalty : {"l2", "l1", "elasticnet"}, Penalty or None, default="l2"
+        The regulariser ``R(W)``; L1 is applied by a proximal step.
+    alpha : float, default=1e-4
+        Strength of the penalty.
+    l1_ratio : float, default=0.15
+        L1 share for ``penalty="elasticnet"``.
+    optimizer : str or Optimizer, default="adam"
+        See :class:`GDRegressor`.
+    learning_rate : float, default=0.05
+        Base step size, shaped over time by ``schedule``.
+    schedule : str or Schedule, default="constant"
+        See :class:`GDRegressor`.
+    batch_size : int, "auto" or None, default="auto"
+        Samples per update; ``"auto"`` is ``min(256, n_samples)``, ``None`` the
+        full batch.
+    max_iter : int, default=1000
+        Maximum number of epochs (iterations for ``lbfgs``).
+    tol : float or None, default=1e-4
+        Stop when the objective has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs; ``None`` runs all ``max_iter`` epochs.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before stopping (or reducing the step).
+    early_stopping : bool, default=False
+        Hold out a stratified ``validation_fraction``, monitor accuracy on it and
+        keep the weights of the best epoch.
+    validation_fraction : float, default=0.1
+        Share of the data held out for early stopping.
+    shuffle : bool, default=True
+        Shuffle the samples before each epoch.
+    fit_intercept : bool, default=True
+        Whether to learn intercepts.
+    warm_start : bool, default=False
+        Start ``fit`` from the previous solution.
+    random_state : int, RandomState or None, default=None
+        Seeds the shuffling and the validation split.
+    verbose : int, default=0
+        Print the objective after each epoch.
+    class_weight : dict, "balanced" or None, default=None
+        Weights per class, multiplied into the sample weights; ``"balanced"``
+        uses ``n_samples / (n_classes * np.bincount(y))``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        Weights (one row for two classes).
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        Intercepts.
+    n_iter_ : int
+        Epochs run (iterations for ``lbfgs``).
+    t_ : int
+        Update steps taken.
+    loss_curve_ : ndarray of shape (n_iter_,)
+        Objective per epoch.
+    learning_rate_curve_ : ndarray of shape (n_iter_,)
+        Step size at each epoch's end.
+    validation_scores_ : ndarray of shape (n_iter_,) or None
+        Held-out accuracy per epoch, when ``early_stopping``.
+    best_validation_score_ : float or None
+        Best of ``validation_scores_``, when ``early_stopping``.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names, when ``X`` has string column names.
+
+    See Also
+    --------
+    GDRegressor : The same engine for regression.
+    sklearn.linear_model.SGDClassifier : Plain SGD with the same objective.
+    sklearn.linear_model.LogisticRegression : Exact solvers for log loss.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn_gd import GDClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = make_pipeline(StandardScaler(), GDClassifier(random_state=0))
+    >>> model.fit(X, y).predict_proba(X[:1]).sum().round(6)
+    np.float64(1.0)
+    """
+
+    _parameter_constraints = {
+        **BaseGD._parameter_constraints,
+        "class_weight": [Options(["balanced", None]), InstanceOf(dict, "a dict")],
+    }
+    _loss_base = losses.ClassificationLoss
+    _loss_shorthands = losses.CLASSIFICATION_LOSSES
+    _multi_output = False
+    _is_classifier = True
+
+    def __init__(
+        self,
+        loss="log_loss",
+        *,
+        penalty="l2",
+        alpha: float = 1e-4,
+        l1_ratio: float = 0.15,
+        optimizer="adam",
+        learning_rate: float = 0.05,
+        schedule="constant",
+        batch_size="auto",
+        max_iter: int = 1000,
+        tol: float | None = 1e-4,
+        n_iter_no_change: int = 10,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        shuffle: bool = True,
+        fit_intercept: bool = True,
+        warm_start: bool = False,
+        random_state=None,
+        verbose: int = 0,
+        class_weight=None,
+    ) -> None:
+        self.loss = loss
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.schedule = schedule
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.shuffle = shuffle
+        self.fit_intercept = fit_intercept
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.class_weight = class_weight
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Run one epoch over the given samples, continuing any previous training.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        classes : array-like of shape (n_classes,), default=None
+            All the classes that can appear; required on the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit(X, y, sample_weight, classes=classes, partial=True)
+
+    def decision_function(self, X):
+        """Raw model outputs (logits for log loss).
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) for two classes, else (n_samples, n_classes)
+        """
+        raw = self._raw_output(X)
+        return raw[:, 0] if raw.shape[1] == 1 else raw
+
+    def predict(self, X):
+        """Predict class labels: the sign of the output for two classes, else
+        the class with the largest output."""
+        raw = self._raw_output(X)
+        if raw.shape[1] == 1:
+            indices = (raw[:, 0] > 0).astype(int)
+        else:
+            indices = raw.argmax(axis=1)
+        return self.classes_[indices]
+
+    @available_if(_loss_has_probabilities)
+    def predict_proba(self, X):
+        """Class probabilities (``log_loss``: sigmoid or softmax of the output;
+        ``modified_huber``: clipped and normalised).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        raw = self._raw_output(X)
+        return self._fitted_loss.predict_proba(raw)
+
+    @available_if(_loss_has_probabilities)
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    # Hooks called by BaseGD._fit -----------------------------------------
+
+    def _prepare_targets(self, y, sample_weight, loss, *, classes, partial):
+        check_classification_targets(y)
+        if partial:
+            self._set_classes_for_partial_fit(classes)
+        else:
+            self.classes_ = np.unique(y)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes; got 1 "
+                f"class: {self.classes_.tolist()}."
+            )
+        unseen = ~np.isin(y, self.classes_)
+        if unseen.any():
+            raise ValueError(
+                f"y contains labels not in classes: {np.unique(y[unseen]).tolist()}; "
+                f"classes are {self.classes_.tolist()}."
+            )
+        y_index = np.searchsorted(self.classes_, y)
+        if self.class_weight is not None:
+            # Weighted class frequencies, so that integer sample weights and
+            # repeated samples give the same balanced weights. In partial_fit,
+            # "balanced" uses the frequencies of the samples in the call.
+            class_totals = np.bincount(
+                y_index, weights=sample_weight, minlength=len(self.classes_)
+            )
+            present = self.classes_[class_totals > 0]
+            weights = np.ones(len(self.classes_), dtype=sample_weight.dtype)
+            weighted = sample_weight > 0
+            weights[np.searchsorted(self.classes_, present)] = compute_class_weight(
+                self.class_weight,
+                classes=present,
+                y=y[weighted],
+                sample_weight=sample_weight[weighted],
+            )
+            sample_weight = sample_weight * weights[y_index]
+        self._fitted_loss = loss
+        Y = loss.encode(y_index, len(self.classes_), sample_weight.dtype)
+        return Y, sample_weight, y_index
+
+    def _set_classes_for_partial_fit(self, classes) -> None:
+        if classes is None:
+            if not hasattr(self, "classes_"):
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit."
+                )
+            return
+        classes = np.unique(classes)
+        if hasattr(self, "classes_") and not np.array_equal(classes, self.classes_):
+            raise ValueError(
+                f"classes={classes.tolist()} is not the same as on the previous call "
+                f"to partial_fit, was: {self.classes_.tolist()}."
+            )
+        self.classes_ = classes
+
+    def _validation_scorer(self, loss, y_index_val, weight_val):
+        def score(raw):
+            if raw.shape[1] == 1:
+                predicted = (raw[:, 0] > 0).astype(int)
+            else:
+                predicted = raw.argmax(axis=1)
+            return float(np.average(predicted == y_index_val, weights=weight_val))
+
+        return score
+
+    def _set_coef(self, coef, intercept):
+        self.coef_ = coef
+        self.intercept_ = intercept

@@ -1,0 +1,366 @@
+"""The one training engine shared by both estimators.
+
+Each update: gather a mini-batch -> forward -> loss gradient -> backward ->
+penalty gradient -> clip -> optimizer step -> proximal step. Each epoch: record
+the objective and the step size, check for divergence, and decide whether to
+stop. Full-batch solvers (``lbfgs``) get the same objective through
+:func:`full_batch_objective` instead of the mini-batch loop.
+
+The engine knows nothing of labels, targets' shapes or scikit-learn: the
+estimators hand it arrays (``X``, encoded targets ``Y``, sample weights) and
+components, and read the results back from :class:`TrainingState`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._model import LinearModel
+from .losses import Loss
+from .optimizers import Optimizer
+from .penalties import Penalty
+from .schedules import Schedule
+
+
+@dataclass
+class TrainingSetup:
+    """Everything that configures a run; built by the estimator at ``fit``."""
+
+    model: LinearModel
+    loss: Loss
+    penalty: Penalty
+    alpha: float
+    optimizer: Optimizer
+    schedule: Schedule
+    learning_rate: float
+    batch_size: int
+    max_iter: int
+    tol: float | None
+    n_iter_no_change: int
+    shuffle: bool
+    verbose: int = 0
+
+
+@dataclass
+class Validation:
+    """A held-out set and how to score raw outputs on it (higher is better)."""
+
+    X: Any
+    score: Callable[[np.ndarray], float]
+
+
+@dataclass
+class TrainingState:
+    """What training produces and what ``partial_fit`` continues from."""
+
+    params: list[np.ndarray]
+    optimizer_state: dict[str, Any]
+    t: int = 0
+    n_iter: int = 0
+    loss_curve: list[float] = field(default_factory=list)
+    learning_rate_curve: list[float] = field(default_factory=list)
+    validation_scores: list[float] = field(default_factory=list)
+    best_loss: float = math.inf
+    best_validation_score: float = -math.inf
+    best_params: list[np.ndarray] | None = None
+    no_improvement_count: int = 0
+    plateau_scale: float = 1.0
+    converged: bool = False
+
+
+def steps_per_epoch(n_samples: int, batch_size: int) -> int:
+    """Number of updates in one pass over ``n_samples``."""
+    return max(1, math.ceil(n_samples / batch_size))
+
+
+def run_epochs(
+    setup: TrainingSetup,
+    state: TrainingState,
+    X,
+    Y: np.ndarray,
+    sample_weight: np.ndarray,
+    rng: np.random.RandomState,
+    n_epochs: int,
+    n_steps: int,
+    validation: Validation | None = None,
+    stop_on_plateau: bool = True,
+) -> TrainingState:
+    """Run up to ``n_epochs`` epochs of mini-batch training, updating ``state``.
+
+    Parameters
+    ----------
+    setup : TrainingSetup
+    state : TrainingState
+        Modified in place (parameters, optimizer state, counters, curves).
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets as the loss encodes them.
+    sample_weight : ndarray of shape (n_samples,)
+    rng : RandomState
+        Source of the shuffling.
+    n_epochs : int
+        Epochs to run at most.
+    n_steps : int
+        Total update steps planned, for the schedule.
+    validation : Validation or None
+        Monitor this score instead of the training objective, and keep the
+        parameters of its best epoch in ``state.best_params``.
+    stop_on_plateau : bool
+        Whether to stop (or, for a plateau schedule, reduce the step) when the
+        monitored quantity stops improving by ``tol``.
+
+    Returns
+    -------
+    TrainingState
+        ``state``, with ``converged`` set if training stopped on a plateau.
+
+    Raises
+    ------
+    ValueError
+        If the objective or the parameters become non-finite.
+    """
+    n_samples = X.shape[0]
+    batch_size = min(setup.batch_size, n_samples)
+    weight_sum = float(sample_weight.sum())
+    # Dividing each batch's weighted gradient by (batch size x mean weight) makes
+    # it an unbiased estimate of the full gradient of the weighted mean loss.
+    mean_weight = weight_sum / n_samples
+    penalized = setup.model.penalized
+    needs_prox = not setup.penalty.is_smooth
+    decay_share = (
+        setup.penalty.l2_share if setup.optimizer.decoupled_weight_decay else 0.0
+    )
+    batches = _BatchSource(X, Y, sample_weight, batch_size, setup.shuffle)
+    state.converged = False
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for _ in range(n_epochs):
+            data_loss = 0.0
+            lr = float("nan")
+            for X_batch, Y_batch, w_batch in batches.epoch(rng):
+                raw = setup.model.forward(state.params, X_batch)
+                data_loss += float(w_batch @ setup.loss.value(Y_batch, raw))
+                grad_raw = setup.loss.gradient(Y_batch, raw)
+                grad_raw *= (w_batch / (len(w_batch) * mean_weight))[:, np.newaxis]
+                grads = setup.model.backward(state.params, X_batch, grad_raw)
+                _add_penalty_gradient(setup, state.params, grads, decay_share)
+                setup.optimizer.clip(grads)
+
+                lr = float(
+                    setup.schedule.value(
+                        state.t,
+                        setup.learning_rate * state.plateau_scale,
+                        n_steps,
+                        setup.alpha,
+                    )
+                )
+                if decay_share:
+                    for param, is_weight in zip(state.params, penalized):
+                        if is_weight:
+                            param *= 1 - lr * setup.alpha * decay_share
+                setup.optimizer.step(state.params, grads, state.optimizer_state, lr)
+                if needs_prox and setup.alpha > 0:
+                    for index, is_weight in enumerate(penalized):
+                        if is_weight:
+                            step = setup.optimizer.step_size(
+                                state.optimizer_state, index, lr
+                            )
+                            setup.penalty.prox(state.params[index], setup.alpha * step)
+                state.t += 1
+
+            state.n_iter += 1
+            objective = data_loss / weight_sum + setup.alpha * penalty_value(
+                setup, state.params
+            )
+            check_finite(objective, state.params, state.n_iter, setup.learning_rate)
+            state.loss_curve.append(objective)
+            state.learning_rate_curve.append(lr)
+            if setup.verbose:
+                print(
+                    f"-- Epoch {state.n_iter}: objective {objective:.6g}, "
+                    f"step size {lr:.3g}, updates {state.t}"
+                )
+            if _should_stop(setup, state, objective, validation, stop_on_plateau):
+                state.converged = True
+                break
+    return state
+
+
+class _BatchSource:
+    """Yields (X, Y, sample_weight) mini-batches for one epoch at a time.
+
+    Dense shuffled batches are gathered into one reused buffer, so an epoch
+    never copies the whole of ``X``; unshuffled batches are views.
+    """
+
+    def __init__(self, X, Y, sample_weight, batch_size: int, shuffle: bool):
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.batch_size = batch_size
+        self.n_samples = X.shape[0]
+        self.shuffle = shuffle and batch_size < self.n_samples
+        self.buffer = None
+        if self.shuffle and not sp.issparse(X):
+            self.buffer = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+
+    def epoch(self, rng: np.random.RandomState) -> Iterator[tuple]:
+        if not self.shuffle:
+            for start in range(0, self.n_samples, self.batch_size):
+                rows = slice(start, start + self.batch_size)
+                yield self.X[rows], self.Y[rows], self.sample_weight[rows]
+            return
+        order = rng.permutation(self.n_samples)
+        for start in range(0, self.n_samples, self.batch_size):
+            rows = order[start : start + self.batch_size]
+            if self.buffer is None:
+                X_batch = self.X[rows]
+            else:
+                X_batch = self.buffer[: len(rows)]
+                np.take(self.X, rows, axis=0, out=X_batch)
+            yield X_batch, self.Y[rows], self.sample_weight[rows]
+
+
+def _add_penalty_gradient(setup, params, grads, decay_share) -> None:
+    """Add ``alpha`` times the smooth penalty's gradient to the weights' grads.
+
+    With decoupled weight decay the L2 share is applied by decay instead.
+    """
+    if setup.alpha == 0:
+        return
+    for param, grad, is_weight in zip(params, grads, setup.model.penalized):
+        if is_weight:
+            grad += setup.alpha * setup.penalty.gradient(param)
+            if decay_share:
+                grad -= (setup.alpha * decay_share) * param
+
+
+def penalty_value(setup: TrainingSetup, params: list[np.ndarray]) -> float:
+    """``R(w)`` summed over the penalized parameters (unit strength)."""
+    return sum(
+        setup.penalty.value(param)
+        for param, is_weight in zip(params, setup.model.penalized)
+        if is_weight
+    )
+
+
+def check_finite(objective: float, params, epoch: int, learning_rate: float) -> None:
+    """Raise a helpful ``ValueError`` if training has diverged."""
+    if math.isfinite(objective) and all(np.isfinite(p).all() for p in params):
+        return
+    raise ValueError(
+        f"Training diverged at epoch {epoch}: the objective became {objective} "
+        "(non-finite). Try a smaller learning_rate "
+        f"(currently {learning_rate:g}), gradient clipping (e.g. "
+        "optimizer=Adam(clip_norm=1.0) or SGD(clip_norm=1.0)), or scaling X "
+        "(e.g. StandardScaler in a Pipeline)."
+    )
+
+
+def _should_stop(setup, state, objective, validation, stop_on_plateau) -> bool:
+    """Track improvement of the monitored quantity; True when training is done.
+
+    As scikit-learn's SGD: an epoch counts as no improvement when the objective
+    is not below ``best - tol`` (or the validation score not above
+    ``best + tol``); ``n_iter_no_change`` such epochs in a row make a plateau.
+    """
+    tol = setup.tol
+    if validation is not None:
+        score = float(validation.score(setup.model.forward(state.params, validation.X)))
+        state.validation_scores.append(score)
+        improved = tol is None or score >= state.best_validation_score + tol
+        if score > state.best_validation_score:
+            state.best_validation_score = score
+            state.best_params = [param.copy() for param in state.params]
+    else:
+        improved = tol is None or objective <= state.best_loss - tol
+        state.best_loss = min(state.best_loss, objective)
+
+    state.no_improvement_count = 0 if improved else state.no_improvement_count + 1
+    if not stop_on_plateau or state.no_improvement_count < setup.n_iter_no_change:
+        return False
+    if setup.schedule.reduces_on_plateau:
+        new_scale = state.plateau_scale * setup.schedule.factor
+        if setup.learning_rate * new_scale >= setup.schedule.min_learning_rate:
+            state.plateau_scale = new_scale
+            state.no_improvement_count = 0
+            if setup.verbose:
+                print(f"-- Plateau: step size reduced to {new_scale:g} x base")
+            return False
+    return True
+
+
+def full_batch_objective(
+    setup: TrainingSetup, X, Y: np.ndarray, sample_weight: np.ndarray, params_like
+) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+    """The exact objective ``J`` and its gradient as a function of a flat vector.
+
+    For full-batch solvers such as ``lbfgs``; computed in float64 whatever the
+    data's dtype, since the line search needs accurate differences.
+    """
+    shapes = [param.shape for param in params_like]
+    sizes = [param.size for param in params_like]
+    weight_sum = float(sample_weight.sum())
+    scaled_weight = sample_weight / weight_sum
+
+    def objective(flat: np.ndarray) -> tuple[float, np.ndarray]:
+        params = unflatten(flat, shapes, sizes)
+        raw = setup.model.forward(params, X)
+        value = float(scaled_weight @ setup.loss.value(Y, raw))
+        grad_raw = setup.loss.gradient(Y, raw) * scaled_weight[:, np.newaxis]
+        grads = setup.model.backward(params, X, grad_raw)
+        _add_penalty_gradient(setup, params, grads, 0)
+        value += setup.alpha * penalty_value(setup, params)
+        return value, np.concatenate([np.ravel(g) for g in grads]).astype(float)
+
+    return objective
+
+
+def unflatten(flat: np.ndarray, shapes, sizes) -> list[np.ndarray]:
+    """Split a flat vector into arrays of the given shapes (views)."""
+    pieces = np.split(flat, np.cumsum(sizes)[:-1])
+    return [piece.reshape(shape) for piece, shape in zip(pieces, shapes)]
+
+
+def run_full_batch(
+    setup: TrainingSetup,
+    state: TrainingState,
+    X,
+    Y: np.ndarray,
+    sample_weight: np.ndarray,
+) -> TrainingState:
+    """Minimise the exact objective with a full-batch solver (``lbfgs``)."""
+    dtype = state.params[0].dtype
+    objective = full_batch_objective(setup, X, Y, sample_weight, state.params)
+    x0 = np.concatenate([np.ravel(p) for p in state.params]).astype(float)
+    curve: list[float] = []
+
+    def record(intermediate_result) -> None:
+        curve.append(float(intermediate_result.fun))
+        if setup.verbose:
+            print(f"-- Iteration {len(curve)}: objective {curve[-1]:.6g}")
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        result = setup.optimizer.minimize(
+            objective,
+            x0,
+            max_iter=setup.max_iter,
+            tol=0.0 if setup.tol is None else setup.tol,
+            callback=record,
+        )
+    shapes = [p.shape for p in state.params]
+    sizes = [p.size for p in state.params]
+    params = [p.astype(dtype) for p in unflatten(result.x, shapes, sizes)]
+    check_finite(float(result.fun), params, int(result.nit), setup.learning_rate)
+    state.params = params
+    state.n_iter += int(result.nit)
+    state.t += int(result.nit)
+    state.loss_curve.extend(curve or [float(result.fun)])
+    # A line-search method has no schedule step size to report.
+    state.learning_rate_curve.extend([float("nan")] * len(curve or [0]))
+    state.converged = bool(result.success)
+    return state

@@ -1,0 +1,77 @@
+"""The model: a list of parameter arrays with a forward and a backward pass.
+
+The linear model is the network with no hidden layer. Hidden layers will be
+further (weight, bias) pairs with an activation between them, using the same
+engine: it only calls ``forward``, ``backward`` and reads ``penalized``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.utils.extmath import safe_sparse_dot
+
+
+class LinearModel:
+    """``raw = X @ W + b``.
+
+    Parameters are ``[W, b]`` (``W`` of shape (n_features, n_outputs), ``b`` of
+    shape (n_outputs,)), or ``[W]`` without intercept.
+
+    Parameters
+    ----------
+    fit_intercept : bool
+        Whether ``b`` is a trained parameter (else it is fixed at 0).
+    """
+
+    def __init__(self, fit_intercept: bool) -> None:
+        self.fit_intercept = fit_intercept
+
+    @property
+    def penalized(self) -> list[bool]:
+        """Which parameters the penalty applies to: weights, never intercepts."""
+        return [True, False] if self.fit_intercept else [True]
+
+    def init_params(
+        self, n_features: int, intercept: np.ndarray, dtype
+    ) -> list[np.ndarray]:
+        """Zero weights and the given intercept (the loss's best constant)."""
+        weights = np.zeros((n_features, intercept.shape[0]), dtype=dtype)
+        if not self.fit_intercept:
+            return [weights]
+        return [weights, np.array(intercept, dtype=dtype)]
+
+    def forward(self, params: list[np.ndarray], X) -> np.ndarray:
+        """Raw outputs of shape (n_samples, n_outputs)."""
+        raw = safe_sparse_dot(X, params[0], dense_output=True)
+        if self.fit_intercept:
+            raw += params[1]
+        return raw
+
+    def backward(
+        self, params: list[np.ndarray], X, grad_raw: np.ndarray
+    ) -> list[np.ndarray]:
+        """Gradients of ``sum_i grad_raw_i . raw_i`` with respect to the parameters.
+
+        ``grad_raw`` already carries the sample weights and the normalisation, so
+        this is the gradient of the data term.
+        """
+        grad_weights = safe_sparse_dot(X.T, grad_raw, dense_output=True)
+        if not self.fit_intercept:
+            return [np.asarray(grad_weights)]
+        return [np.asarray(grad_weights), grad_raw.sum(axis=0)]
+
+    def to_attributes(self, params: list[np.ndarray]):
+        """``coef_`` of shape (n_outputs, n_features) and ``intercept_``."""
+        coef = np.ascontiguousarray(params[0].T)
+        if self.fit_intercept:
+            intercept = params[1].copy()
+        else:
+            intercept = np.zeros(params[0].shape[1], dtype=params[0].dtype)
+        return coef, intercept
+
+    def from_attributes(self, coef: np.ndarray, intercept: np.ndarray, dtype):
+        """Parameters from ``coef_`` (2-D) and ``intercept_``, as fresh arrays."""
+        weights = np.array(np.atleast_2d(coef).T, dtype=dtype, order="C")
+        if not self.fit_intercept:
+            return [weights]
+        return [weights, np.array(np.atleast_1d(intercept), dtype=dtype)]

@@ -1,0 +1,622 @@
+"""Losses: the per-sample data term of the objective.
+
+A loss is a function ``L(y, f)`` of the target ``y`` and the model's *raw* output
+``f`` (a row of ``n_outputs`` numbers per sample). The training objective is
+
+.. math::
+
+    J(w) = \\frac{\\sum_i s_i L(y_i, f(x_i))}{\\sum_i s_i} + \\alpha R(w)
+
+A loss knows four things, and the engine asks for nothing else:
+
+- :meth:`Loss.value`: ``L`` per sample (summed over outputs), shape ``(n,)``;
+- :meth:`Loss.gradient`: ``dL/df``, the same shape as ``f``;
+- :meth:`Loss.constant`: the best constant raw output, used to initialise the
+  intercept so that an offset in ``y`` costs no epochs;
+- the link: :meth:`RegressionLoss.inverse_link` maps raw outputs to predictions
+  (identity, or ``exp`` for Poisson); a :class:`ClassificationLoss` encodes class
+  indices as targets (:meth:`ClassificationLoss.encode`) and, where it defines
+  them, maps raw outputs to probabilities (:meth:`ClassificationLoss.predict_proba`).
+
+Write a new loss by subclassing :class:`RegressionLoss` or
+:class:`ClassificationLoss` and implementing ``value`` and ``gradient``.
+
+Classification losses other than ``log_loss`` are margin losses on ``z = y f``
+with ``y`` in {-1, +1}; with more than two classes each class has its own output
+and target (one-vs-rest), and the per-sample loss is the sum over outputs, so all
+classes train together in one model.
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+from scipy.special import expit, logsumexp, softmax
+
+from ._component import Component
+from .validation import Interval
+
+__all__ = [
+    "AbsoluteError",
+    "ClassificationLoss",
+    "EpsilonInsensitive",
+    "Hinge",
+    "Huber",
+    "LogLoss",
+    "Loss",
+    "MarginLoss",
+    "ModifiedHuber",
+    "Perceptron",
+    "Poisson",
+    "Quantile",
+    "RegressionLoss",
+    "SquaredEpsilonInsensitive",
+    "SquaredError",
+    "SquaredHinge",
+]
+
+
+class Loss(Component):
+    """Base class of all losses.
+
+    Subclasses implement :meth:`value` and :meth:`gradient`; :meth:`constant`
+    has a generic default (a bounded 1-D minimisation per output) that subclasses
+    replace with a closed form where there is one.
+
+    Attributes
+    ----------
+    is_smooth : bool
+        Whether ``L`` is differentiable everywhere with a continuous gradient;
+        quasi-Newton solvers (``lbfgs``) require it.
+    """
+
+    is_smooth = True
+
+    def value(self, y: np.ndarray, raw: np.ndarray) -> np.ndarray:
+        """Per-sample loss, summed over outputs.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            Targets, as encoded for this loss.
+        raw : ndarray of shape (n_samples, n_outputs)
+            Raw model outputs.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        raise NotImplementedError
+
+    def gradient(self, y: np.ndarray, raw: np.ndarray) -> np.ndarray:
+        """Gradient of the per-sample loss with respect to ``raw``.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+        raw : ndarray of shape (n_samples, n_outputs)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+            ``dL(y_i, f_i)/df_i``; at a kink, a subgradient.
+        """
+        raise NotImplementedError
+
+    def constant(self, y: np.ndarray, sample_weight: np.ndarray) -> np.ndarray:
+        """Best constant raw output: ``argmin_c sum_i s_i L(y_i, c)``.
+
+        The default minimises each output separately over ``[min y, max y]``,
+        which holds the minimiser of every loss here whose raw output is on the
+        scale of ``y``.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+        sample_weight : ndarray of shape (n_samples,)
+
+        Returns
+        -------
+        ndarray of shape (n_outputs,)
+        """
+        weight_sum = sample_weight.sum()
+        best = np.zeros(y.shape[1], dtype=y.dtype)
+        for k in range(y.shape[1]):
+            column = y[:, k : k + 1]
+            low, high = float(column.min()), float(column.max())
+            if low == high:
+                best[k] = low
+                continue
+
+            def objective(c: float, column: np.ndarray = column) -> float:
+                raw = np.full_like(column, c)
+                return float(sample_weight @ self.value(column, raw)) / weight_sum
+
+            result = minimize_scalar(
+                objective,
+                bounds=(low, high),
+                method="bounded",
+                options={"xatol": 1e-10 * (high - low)},
+            )
+            best[k] = result.x
+        return best
+
+
+class RegressionLoss(Loss):
+    """Base class of regression losses: raw output on the scale of ``y``.
+
+    Attributes
+    ----------
+    nonnegative_targets : bool
+        Whether targets must be >= 0 (sets the estimator's ``positive_only``
+        target tag and is checked at ``fit``).
+    """
+
+    nonnegative_targets = False
+
+    def inverse_link(self, raw: np.ndarray) -> np.ndarray:
+        """Map raw outputs to predictions of ``y`` (identity by default)."""
+        return raw
+
+    def check_targets(self, y: np.ndarray) -> None:
+        """Raise ``ValueError`` if ``y`` is outside the loss's domain."""
+        if self.nonnegative_targets and np.any(y < 0):
+            raise ValueError(
+                f"loss {type(self).__name__} requires non-negative targets y; got a "
+                f"minimum of {y.min()!r}."
+            )
+
+
+class ClassificationLoss(Loss):
+    """Base class of classification losses.
+
+    The estimator turns labels into class indices ``0..n_classes-1``; the loss
+    encodes them as the targets its ``value`` and ``gradient`` expect.
+
+    Attributes
+    ----------
+    has_probabilities : bool
+        Whether :meth:`predict_proba` is defined.
+    """
+
+    has_probabilities = False
+
+    def n_outputs(self, n_classes: int) -> int:
+        """Number of raw outputs: 1 for two classes, else one per class."""
+        return 1 if n_classes == 2 else n_classes
+
+    def encode(self, y_index: np.ndarray, n_classes: int, dtype) -> np.ndarray:
+        """Encode class indices as targets of shape (n_samples, n_outputs)."""
+        raise NotImplementedError
+
+    def predict_proba(self, raw: np.ndarray) -> np.ndarray:
+        """Class probabilities of shape (n_samples, n_classes) from raw outputs."""
+        raise NotImplementedError
+
+
+# --------------------------------------------------------------------------
+# Regression losses
+
+
+class SquaredError(RegressionLoss):
+    """Squared error, ``L(y, f) = ½ (y - f)²``.
+
+    Gradient ``dL/df = f - y``. Best constant: the weighted mean of ``y``.
+    """
+
+    def value(self, y, raw):
+        residual = raw - y
+        return 0.5 * np.einsum("ij,ij->i", residual, residual)
+
+    def gradient(self, y, raw):
+        return raw - y
+
+    def constant(self, y, sample_weight):
+        return np.average(y, axis=0, weights=sample_weight).astype(y.dtype)
+
+
+class AbsoluteError(RegressionLoss):
+    """Absolute error, ``L(y, f) = |y - f|``.
+
+    Subgradient ``dL/df = sign(f - y)``. Best constant: the weighted median.
+    """
+
+    is_smooth = False
+
+    def value(self, y, raw):
+        return np.abs(raw - y).sum(axis=1)
+
+    def gradient(self, y, raw):
+        return np.sign(raw - y)
+
+    def constant(self, y, sample_weight):
+        return _weighted_quantile(y, sample_weight, 0.5)
+
+
+class Huber(RegressionLoss):
+    """Huber loss, quadratic near the target and linear beyond ``epsilon``.
+
+    With ``r = f - y``:
+
+    ``L = ½ r²`` if ``|r| <= epsilon``, else ``epsilon |r| - ½ epsilon²``;
+    ``dL/df = clip(r, -epsilon, epsilon)``.
+
+    Parameters
+    ----------
+    epsilon : float, default=0.1
+        Where the loss turns linear (``SGDRegressor``'s default).
+    """
+
+    _parameter_constraints = {"epsilon": [Interval(Real, 0, None, "neither")]}
+
+    def __init__(self, epsilon: float = 0.1) -> None:
+        self.epsilon = epsilon
+
+    def value(self, y, raw):
+        abs_r = np.abs(raw - y)
+        quadratic = np.minimum(abs_r, self.epsilon)
+        return (0.5 * quadratic**2 + self.epsilon * (abs_r - quadratic)).sum(axis=1)
+
+    def gradient(self, y, raw):
+        return np.clip(raw - y, -self.epsilon, self.epsilon)
+
+
+class EpsilonInsensitive(RegressionLoss):
+    """Epsilon-insensitive loss (linear support vector regression).
+
+    ``L = max(0, |y - f| - epsilon)``; ``dL/df = sign(f - y)`` where
+    ``|y - f| > epsilon``, else 0.
+
+    Parameters
+    ----------
+    epsilon : float, default=0.1
+        Half-width of the zero-loss tube (``SGDRegressor``'s default).
+    """
+
+    is_smooth = False
+    _parameter_constraints = {"epsilon": [Interval(Real, 0, None, "left")]}
+
+    def __init__(self, epsilon: float = 0.1) -> None:
+        self.epsilon = epsilon
+
+    def value(self, y, raw):
+        return np.maximum(np.abs(raw - y) - self.epsilon, 0).sum(axis=1)
+
+    def gradient(self, y, raw):
+        residual = raw - y
+        return np.sign(residual) * (np.abs(residual) > self.epsilon)
+
+
+class SquaredEpsilonInsensitive(RegressionLoss):
+    """Squared epsilon-insensitive loss.
+
+    ``L = max(0, |y - f| - epsilon)²``;
+    ``dL/df = 2 sign(f - y) max(0, |f - y| - epsilon)``.
+
+    Parameters
+    ----------
+    epsilon : float, default=0.1
+        Half-width of the zero-loss tube (``SGDRegressor``'s default).
+    """
+
+    _parameter_constraints = {"epsilon": [Interval(Real, 0, None, "left")]}
+
+    def __init__(self, epsilon: float = 0.1) -> None:
+        self.epsilon = epsilon
+
+    def value(self, y, raw):
+        return (np.maximum(np.abs(raw - y) - self.epsilon, 0) ** 2).sum(axis=1)
+
+    def gradient(self, y, raw):
+        residual = raw - y
+        return 2 * np.sign(residual) * np.maximum(np.abs(residual) - self.epsilon, 0)
+
+
+class Quantile(RegressionLoss):
+    """Pinball (quantile) loss at level ``quantile``.
+
+    With ``r = y - f``: ``L = quantile * r`` if ``r >= 0``, else
+    ``(quantile - 1) * r``; ``dL/df = -quantile`` where ``r > 0`` and
+    ``1 - quantile`` where ``r < 0`` (0 at ``r = 0``). Its minimiser over
+    constants is the weighted ``quantile`` of ``y``.
+
+    Parameters
+    ----------
+    quantile : float, default=0.5
+        The quantile to predict, in (0, 1); 0.5 is the median.
+    """
+
+    is_smooth = False
+    _parameter_constraints = {"quantile": [Interval(Real, 0, 1, "neither")]}
+
+    def __init__(self, quantile: float = 0.5) -> None:
+        self.quantile = quantile
+
+    def value(self, y, raw):
+        residual = y - raw
+        return np.maximum(
+            self.quantile * residual, (self.quantile - 1) * residual
+        ).sum(axis=1)
+
+    def gradient(self, y, raw):
+        residual = y - raw
+        return np.where(
+            residual > 0,
+            -self.quantile,
+            np.where(residual < 0, 1 - self.quantile, 0.0),
+        ).astype(raw.dtype, copy=False)
+
+    def constant(self, y, sample_weight):
+        return _weighted_quantile(y, sample_weight, self.quantile)
+
+
+class Poisson(RegressionLoss):
+    """Poisson deviance with a log link (half the unit deviance, up to a constant).
+
+    The raw output ``f`` is the log of the predicted mean:
+    ``L = exp(f) - y f``, ``dL/df = exp(f) - y``, prediction ``exp(f)``.
+    Targets must be non-negative. Best constant: ``log`` of the weighted mean.
+    """
+
+    def value(self, y, raw):
+        return (np.exp(raw) - y * raw).sum(axis=1)
+
+    def gradient(self, y, raw):
+        return np.exp(raw) - y
+
+    nonnegative_targets = True
+
+    def inverse_link(self, raw):
+        return np.exp(raw)
+
+    def constant(self, y, sample_weight):
+        mean = np.average(y, axis=0, weights=sample_weight)
+        # The mean can be 0 (all-zero targets); a very negative constant is the
+        # finite stand-in for log(0).
+        return np.log(np.maximum(mean, 1e-12)).astype(y.dtype)
+
+
+# --------------------------------------------------------------------------
+# Classification losses
+
+
+class LogLoss(ClassificationLoss):
+    """Cross-entropy on the logit (binary) or softmax (multiclass).
+
+    Two classes, one output ``f``, ``y`` in {0, 1}:
+    ``L = log(1 + exp(f)) - y f``, ``dL/df = sigmoid(f) - y``.
+
+    ``K > 2`` classes, ``K`` outputs, one-hot ``y``: the true multinomial loss
+    ``L = logsumexp(f) - sum_k y_k f_k``, ``dL/df = softmax(f) - y``.
+
+    Probabilities are ``sigmoid(f)`` and ``softmax(f)``.
+    """
+
+    has_probabilities = True
+
+    def encode(self, y_index, n_classes, dtype):
+        if n_classes == 2:
+            return y_index.astype(dtype).reshape(-1, 1)
+        one_hot = np.zeros((y_index.shape[0], n_classes), dtype=dtype)
+        one_hot[np.arange(y_index.shape[0]), y_index] = 1
+        return one_hot
+
+    def value(self, y, raw):
+        if raw.shape[1] == 1:
+            return (np.logaddexp(0, raw) - y * raw)[:, 0]
+        return logsumexp(raw, axis=1) - np.einsum("ij,ij->i", y, raw)
+
+    def gradient(self, y, raw):
+        if raw.shape[1] == 1:
+            return expit(raw) - y
+        return softmax(raw, axis=1) - y
+
+    def constant(self, y, sample_weight):
+        # Clipped so that a class absent from the data gives a finite intercept.
+        prior = np.clip(np.average(y, axis=0, weights=sample_weight), 1e-12, 1 - 1e-12)
+        if y.shape[1] == 1:
+            return np.log(prior / (1 - prior)).astype(y.dtype)
+        log_prior = np.log(prior)
+        return (log_prior - log_prior.mean()).astype(y.dtype)
+
+    def predict_proba(self, raw):
+        if raw.shape[1] == 1:
+            positive = expit(raw[:, 0])
+            return np.column_stack([1 - positive, positive])
+        return softmax(raw, axis=1)
+
+
+class MarginLoss(ClassificationLoss):
+    """Base class of margin losses ``L = phi(y f)`` with ``y`` in {-1, +1}.
+
+    Subclasses implement ``phi(z)`` as :meth:`margin_value` and ``phi'(z)`` as
+    :meth:`margin_derivative`; then ``dL/df = y phi'(y f)``. With more than two
+    classes, each output is one class against the rest and the loss is summed
+    over outputs.
+    """
+
+    def encode(self, y_index, n_classes, dtype):
+        if n_classes == 2:
+            return np.where(y_index == 1, 1, -1).astype(dtype).reshape(-1, 1)
+        signs = -np.ones((y_index.shape[0], n_classes), dtype=dtype)
+        signs[np.arange(y_index.shape[0]), y_index] = 1
+        return signs
+
+    def margin_value(self, z: np.ndarray) -> np.ndarray:
+        """``phi(z)`` elementwise."""
+        raise NotImplementedError
+
+    def margin_derivative(self, z: np.ndarray) -> np.ndarray:
+        """``phi'(z)`` elementwise (a subgradient at kinks)."""
+        raise NotImplementedError
+
+    def value(self, y, raw):
+        return self.margin_value(y * raw).sum(axis=1)
+
+    def gradient(self, y, raw):
+        return y * self.margin_derivative(y * raw)
+
+    def _class_balance(self, y, sample_weight) -> np.ndarray:
+        """Per output, ``(P - N) / (P + N)`` for the weights P of +1, N of -1."""
+        return (sample_weight @ y / sample_weight.sum()).astype(y.dtype)
+
+
+class Hinge(MarginLoss):
+    """Hinge loss (linear SVM): ``phi(z) = max(0, threshold - z)``.
+
+    ``phi'(z) = -1`` where ``z < threshold``, else 0. At the kink this takes the
+    minimum-norm subgradient, 0: the best-constant start puts the majority class
+    exactly at ``z = threshold``, and a non-zero subgradient there would push
+    every such sample at once.
+
+    Parameters
+    ----------
+    threshold : float, default=1.0
+        The margin; 0 gives the perceptron criterion.
+    """
+
+    is_smooth = False
+    _parameter_constraints = {"threshold": [Interval(Real, 0, None, "left")]}
+
+    def __init__(self, threshold: float = 1.0) -> None:
+        self.threshold = threshold
+
+    def margin_value(self, z):
+        return np.maximum(self.threshold - z, 0)
+
+    def margin_derivative(self, z):
+        return -(z < self.threshold).astype(z.dtype)
+
+    def constant(self, y, sample_weight):
+        # On [-threshold, threshold] the loss is P (t - c) + N (t + c): linear in
+        # c with slope N - P, so the minimiser is the end the heavier class likes.
+        return self.threshold * np.sign(self._class_balance(y, sample_weight))
+
+
+class Perceptron(Hinge):
+    """Perceptron criterion: ``phi(z) = max(0, -z)``, hinge with threshold 0.
+
+    ``phi'(z) = -1`` where ``z <= 0``, else 0: unlike :class:`Hinge`, the kink
+    takes the subgradient -1, since training starts at ``z = 0`` for every sample
+    and would otherwise never move (``SGDClassifier``'s convention).
+    """
+
+    threshold = 0.0
+
+    def __init__(self) -> None:
+        pass
+
+    def margin_derivative(self, z):
+        return -(z <= 0).astype(z.dtype)
+
+    def constant(self, y, sample_weight):
+        return np.zeros(y.shape[1], dtype=y.dtype)
+
+
+class SquaredHinge(MarginLoss):
+    """Squared hinge: ``phi(z) = max(0, threshold - z)²``.
+
+    ``phi'(z) = -2 max(0, threshold - z)``.
+
+    Parameters
+    ----------
+    threshold : float, default=1.0
+        The margin.
+    """
+
+    _parameter_constraints = {"threshold": [Interval(Real, 0, None, "left")]}
+
+    def __init__(self, threshold: float = 1.0) -> None:
+        self.threshold = threshold
+
+    def margin_value(self, z):
+        return np.maximum(self.threshold - z, 0) ** 2
+
+    def margin_derivative(self, z):
+        return -2 * np.maximum(self.threshold - z, 0)
+
+    def constant(self, y, sample_weight):
+        # P (t - c)² + N (t + c)² is minimised at c = t (P - N) / (P + N).
+        return self.threshold * self._class_balance(y, sample_weight)
+
+
+class ModifiedHuber(MarginLoss):
+    """Modified Huber loss: a smoothed hinge with probability estimates.
+
+    ``phi(z) = max(0, 1 - z)²`` for ``z >= -1``, else ``-4 z``;
+    ``phi'(z) = -2 max(0, 1 - z)`` for ``z >= -1``, else ``-4``.
+
+    Probabilities, as ``SGDClassifier`` computes them (Zhang 2004):
+    ``p = (clip(f, -1, 1) + 1) / 2`` per output, normalised over classes when
+    there are more than two (uniform where all are zero).
+    """
+
+    has_probabilities = True
+
+    def margin_value(self, z):
+        return np.where(z >= -1, np.maximum(1 - z, 0) ** 2, -4 * z)
+
+    def margin_derivative(self, z):
+        return np.where(z >= -1, -2 * np.maximum(1 - z, 0), -4).astype(
+            z.dtype, copy=False
+        )
+
+    def constant(self, y, sample_weight):
+        # Between -1 and 1 this is the squared hinge: c = (P - N) / (P + N).
+        return self._class_balance(y, sample_weight)
+
+    def predict_proba(self, raw):
+        prob = (np.clip(raw, -1, 1) + 1) / 2
+        if raw.shape[1] == 1:
+            return np.column_stack([1 - prob[:, 0], prob[:, 0]])
+        total = prob.sum(axis=1, keepdims=True)
+        uniform = np.full_like(prob, 1 / prob.shape[1])
+        return np.divide(prob, total, out=uniform, where=total > 0)
+
+
+def _weighted_quantile(
+    y: np.ndarray, sample_weight: np.ndarray, quantile: float
+) -> np.ndarray:
+    """Per-column weighted quantile: the smallest ``v`` with weight share below
+    ``v`` at most ``quantile`` and at or below ``v`` at least ``quantile``.
+
+    Where the cumulative weight hits ``quantile`` exactly, the midpoint of the two
+    neighbouring values is taken (a minimiser of the pinball loss either way), so
+    that the result does not depend on sample order.
+    """
+    result = np.empty(y.shape[1], dtype=y.dtype)
+    for k in range(y.shape[1]):
+        order = np.argsort(y[:, k], kind="stable")
+        values = y[order, k]
+        weights = sample_weight[order]
+        keep = weights > 0
+        values, weights = values[keep], weights[keep]
+        cumulative = np.cumsum(weights) / weights.sum()
+        index = int(np.searchsorted(cumulative, quantile))
+        index = min(index, len(values) - 1)
+        if np.isclose(cumulative[index], quantile) and index + 1 < len(values):
+            result[k] = 0.5 * (values[index] + values[index + 1])
+        else:
+            result[k] = values[index]
+    return result
+
+
+REGRESSION_LOSSES = {
+    "squared_error": SquaredError,
+    "absolute_error": AbsoluteError,
+    "huber": Huber,
+    "epsilon_insensitive": EpsilonInsensitive,
+    "squared_epsilon_insensitive": SquaredEpsilonInsensitive,
+    "quantile": Quantile,
+    "poisson": Poisson,
+}
+
+CLASSIFICATION_LOSSES = {
+    "log_loss": LogLoss,
+    "hinge": Hinge,
+    "squared_hinge": SquaredHinge,
+    "modified_huber": ModifiedHuber,
+    "perceptron": Perceptron,
+}

@@ -1,0 +1,331 @@
+"""Learning-rate schedules: the step size as a function of the update step.
+
+A schedule is a pure function ``value(step, base_lr, n_steps, alpha)`` of
+
+- ``step``: the update step ``t``, counted from 0 (an int or an array of ints);
+- ``base_lr``: the estimator's ``learning_rate``;
+- ``n_steps``: the total number of update steps planned,
+  ``max_iter * ceil(n_train_samples / batch_size)``;
+- ``alpha``: the penalty strength (only ``optimal`` uses it).
+
+Past ``n_steps`` a schedule holds its value at ``n_steps`` (no error), since
+``partial_fit`` and ``warm_start`` may run longer than planned.
+:meth:`Schedule.values` previews a curve without fitting, and a fitted estimator's
+``learning_rate_curve_`` records the step size used at the end of each epoch.
+
+The ``adaptive`` schedule is the one exception to purity: it is constant, and the
+engine divides it by ``1 / factor`` whenever the monitored score stops improving
+(``reduces_on_plateau``), as scikit-learn's ``learning_rate="adaptive"``.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+
+from ._component import Component
+from .validation import Interval
+
+__all__ = [
+    "Adaptive",
+    "Constant",
+    "Cosine",
+    "Exponential",
+    "InvScaling",
+    "OneCycle",
+    "Optimal",
+    "Schedule",
+    "StepDecay",
+    "WarmupCosine",
+]
+
+
+class Schedule(Component):
+    """Base class of learning-rate schedules.
+
+    Subclasses implement :meth:`value`, vectorised over ``step``.
+
+    Attributes
+    ----------
+    reduces_on_plateau : bool
+        Whether the engine multiplies the step size by ``factor`` when the
+        monitored objective stops improving, instead of stopping.
+    """
+
+    reduces_on_plateau = False
+
+    def value(self, step, base_lr: float, n_steps: int, alpha: float):
+        """Step size at update ``step`` (int or ndarray of ints)."""
+        raise NotImplementedError
+
+    def values(self, base_lr: float, n_steps: int, alpha: float = 1e-4) -> np.ndarray:
+        """Preview: the step size at each of the steps ``0 .. n_steps - 1``.
+
+        Examples
+        --------
+        >>> from sklearn_gd.schedules import Cosine
+        >>> Cosine().values(0.1, 5).round(4).tolist()
+        [0.1, 0.0905, 0.0655, 0.0345, 0.0095]
+        """
+        self.validate()
+        steps = np.arange(n_steps)
+        return np.broadcast_to(
+            np.asarray(self.value(steps, base_lr, n_steps, alpha), dtype=float),
+            steps.shape,
+        ).copy()
+
+
+def _progress(step, n_steps: int):
+    """Fraction of training done, ``min(step / n_steps, 1)``."""
+    return np.minimum(np.asarray(step, dtype=float) / max(n_steps, 1), 1.0)
+
+
+class Constant(Schedule):
+    """Constant step: ``lr(t) = base_lr``."""
+
+    def value(self, step, base_lr, n_steps, alpha):
+        return base_lr + 0 * np.asarray(step, dtype=float)
+
+
+class InvScaling(Schedule):
+    """Inverse scaling: ``lr(t) = base_lr / (t + 1)^power_t``.
+
+    Parameters
+    ----------
+    power_t : float, default=0.25
+        The exponent (``SGDRegressor``'s default).
+    """
+
+    _parameter_constraints = {"power_t": [Interval(Real, 0, None, "left")]}
+
+    def __init__(self, power_t: float = 0.25) -> None:
+        self.power_t = power_t
+
+    def value(self, step, base_lr, n_steps, alpha):
+        return base_lr / (np.asarray(step, dtype=float) + 1) ** self.power_t
+
+
+class Optimal(Schedule):
+    """Bottou's "optimal" schedule, as scikit-learn's ``learning_rate="optimal"``.
+
+    ``lr(t) = 1 / (alpha (t0 + t))`` with ``t0 = 1 / (alpha eta0)`` and the
+    heuristic initial step ``eta0 = alpha^(-1/4)``, so ``lr(0) = alpha^(-1/4)``.
+    It ignores ``learning_rate`` and needs ``alpha > 0``. Meant for plain SGD on
+    margin losses; with an adaptive optimizer the early steps are large.
+    """
+
+    def value(self, step, base_lr, n_steps, alpha):
+        if alpha <= 0:
+            raise ValueError(
+                "schedule='optimal' sets the step size from alpha, 1/(alpha (t0 + t)),"
+                f" and needs alpha > 0; got alpha={alpha!r}."
+            )
+        eta0 = alpha**-0.25
+        t0 = 1.0 / (alpha * eta0)
+        return 1.0 / (alpha * (t0 + np.asarray(step, dtype=float)))
+
+
+class Exponential(Schedule):
+    """Exponential decay: ``lr(t) = base_lr * decay^(t / n_steps)``.
+
+    The step falls smoothly from ``base_lr`` to ``decay * base_lr`` at the end
+    of training (as ``optax.exponential_decay`` with ``transition_steps=n_steps``).
+
+    Parameters
+    ----------
+    decay : float, default=0.01
+        The factor applied over the whole run, in (0, 1].
+    """
+
+    _parameter_constraints = {"decay": [Interval(Real, 0, 1, "right")]}
+
+    def __init__(self, decay: float = 0.01) -> None:
+        self.decay = decay
+
+    def value(self, step, base_lr, n_steps, alpha):
+        return base_lr * self.decay ** _progress(step, n_steps)
+
+
+class StepDecay(Schedule):
+    """Step decay: ``lr(t) = base_lr * gamma^floor((n_drops + 1) t / n_steps)``.
+
+    Training is cut into ``n_drops + 1`` equal phases and the step is multiplied
+    by ``gamma`` at each boundary (``torch.optim.lr_scheduler.StepLR`` with
+    ``step_size = n_steps / (n_drops + 1)``).
+
+    Parameters
+    ----------
+    gamma : float, default=0.1
+        Factor at each drop, in (0, 1] (torch's default).
+    n_drops : int, default=2
+        Number of drops over the run.
+    """
+
+    _parameter_constraints = {
+        "gamma": [Interval(Real, 0, 1, "right")],
+        "n_drops": [Interval(Integral, 0, None, "left")],
+    }
+
+    def __init__(self, gamma: float = 0.1, n_drops: int = 2) -> None:
+        self.gamma = gamma
+        self.n_drops = n_drops
+
+    def value(self, step, base_lr, n_steps, alpha):
+        phase = np.minimum(
+            np.floor((self.n_drops + 1) * _progress(step, n_steps)), self.n_drops
+        )
+        return base_lr * self.gamma**phase
+
+
+class Cosine(Schedule):
+    """Cosine annealing (Loshchilov & Hutter, 2017), without restarts.
+
+    ``lr(t) = base_lr * (m + (1 - m) * ½ (1 + cos(pi p)))`` with
+    ``p = min(t / n_steps, 1)`` and ``m = min_fraction``.
+
+    Parameters
+    ----------
+    min_fraction : float, default=0.0
+        Final step as a fraction of ``base_lr``.
+    """
+
+    _parameter_constraints = {"min_fraction": [Interval(Real, 0, 1, "both")]}
+
+    def __init__(self, min_fraction: float = 0.0) -> None:
+        self.min_fraction = min_fraction
+
+    def value(self, step, base_lr, n_steps, alpha):
+        return base_lr * _cosine_from_one(_progress(step, n_steps), self.min_fraction)
+
+
+def _cosine_from_one(progress, floor: float):
+    """``floor + (1 - floor) ½ (1 + cos(pi progress))``: 1 at 0, ``floor`` at 1."""
+    return floor + (1 - floor) * 0.5 * (1 + np.cos(np.pi * progress))
+
+
+class WarmupCosine(Schedule):
+    """Linear warm-up, then cosine annealing (as
+    ``optax.warmup_cosine_decay_schedule`` starting from 0).
+
+    With ``W = max(1, round(warmup_fraction * n_steps))`` warm-up steps:
+    ``lr(t) = base_lr (t + 1) / W`` for ``t < W``, then the :class:`Cosine`
+    curve over the remaining ``n_steps - W`` steps.
+
+    Parameters
+    ----------
+    warmup_fraction : float, default=0.1
+        Share of the run spent warming up, in [0, 1).
+    min_fraction : float, default=0.0
+        Final step as a fraction of ``base_lr``.
+    """
+
+    _parameter_constraints = {
+        "warmup_fraction": [Interval(Real, 0, 1, "left")],
+        "min_fraction": [Interval(Real, 0, 1, "both")],
+    }
+
+    def __init__(self, warmup_fraction: float = 0.1, min_fraction: float = 0.0):
+        self.warmup_fraction = warmup_fraction
+        self.min_fraction = min_fraction
+
+    def value(self, step, base_lr, n_steps, alpha):
+        step = np.asarray(step, dtype=float)
+        warmup = max(1, round(self.warmup_fraction * n_steps))
+        decay_progress = _progress(step - warmup, max(n_steps - warmup, 1))
+        decay_progress = np.maximum(decay_progress, 0.0)
+        return base_lr * np.where(
+            step < warmup,
+            (step + 1) / warmup,
+            _cosine_from_one(decay_progress, self.min_fraction),
+        )
+
+
+class OneCycle(Schedule):
+    """One-cycle policy (Smith, 2018), as ``torch.optim.lr_scheduler.OneCycleLR``.
+
+    ``base_lr`` is the peak. The step rises from ``base_lr / div_factor`` to
+    ``base_lr`` along a half cosine over the first ``pct_start`` of the run,
+    then falls along a half cosine to ``base_lr / (div_factor *
+    final_div_factor)`` at the end. Defaults are torch's.
+
+    Parameters
+    ----------
+    pct_start : float, default=0.3
+        Share of the run spent rising, in (0, 1).
+    div_factor : float, default=25.0
+        Initial step is ``base_lr / div_factor``.
+    final_div_factor : float, default=1e4
+        Final step is ``base_lr / (div_factor * final_div_factor)``.
+    """
+
+    _parameter_constraints = {
+        "pct_start": [Interval(Real, 0, 1, "neither")],
+        "div_factor": [Interval(Real, 1, None, "left")],
+        "final_div_factor": [Interval(Real, 1, None, "left")],
+    }
+
+    def __init__(
+        self,
+        pct_start: float = 0.3,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+    ) -> None:
+        self.pct_start = pct_start
+        self.div_factor = div_factor
+        self.final_div_factor = final_div_factor
+
+    def value(self, step, base_lr, n_steps, alpha):
+        progress = _progress(step, n_steps)
+        initial = base_lr / self.div_factor
+        final = initial / self.final_div_factor
+        rising = np.minimum(progress / self.pct_start, 1.0)
+        falling = np.clip((progress - self.pct_start) / (1 - self.pct_start), 0, 1)
+        up = initial + (base_lr - initial) * (1 - _cosine_from_one(rising, 0.0))
+        down = final + (base_lr - final) * _cosine_from_one(falling, 0.0)
+        return np.where(progress < self.pct_start, up, down)
+
+
+class Adaptive(Schedule):
+    """Constant until the objective plateaus, then divided (reduce on plateau).
+
+    ``lr = base_lr * factor^k`` after ``k`` plateaus. A plateau is
+    ``n_iter_no_change`` consecutive epochs in which the monitored quantity (the
+    training objective, or the validation score with ``early_stopping``) fails
+    to improve by ``tol``. Training stops when the step would fall below
+    ``min_learning_rate``. With the defaults this is scikit-learn's
+    ``learning_rate="adaptive"`` (divide by 5, stop below 1e-6).
+
+    Parameters
+    ----------
+    factor : float, default=0.2
+        Multiplier at each plateau, in (0, 1).
+    min_learning_rate : float, default=1e-6
+        Training stops once the step would fall below this.
+    """
+
+    reduces_on_plateau = True
+    _parameter_constraints = {
+        "factor": [Interval(Real, 0, 1, "neither")],
+        "min_learning_rate": [Interval(Real, 0, None, "left")],
+    }
+
+    def __init__(self, factor: float = 0.2, min_learning_rate: float = 1e-6) -> None:
+        self.factor = factor
+        self.min_learning_rate = min_learning_rate
+
+    def value(self, step, base_lr, n_steps, alpha):
+        return base_lr + 0 * np.asarray(step, dtype=float)
+
+
+SCHEDULES = {
+    "constant": Constant,
+    "invscaling": InvScaling,
+    "optimal": Optimal,
+    "exponential": Exponential,
+    "step": StepDecay,
+    "cosine": Cosine,
+    "warmup_cosine": WarmupCosine,
+    "onecycle": OneCycle,
+    "adaptive": Adaptive,
+}
