@@ -174,13 +174,6 @@ class BaseGD(BaseEstimator):
         Y, sample_weight, y_for_scoring = self._prepare_targets(
             y, sample_weight, components["loss"], classes=classes, partial=partial
         )
-        if partial and components["optimizer"].full_batch:
-            raise ValueError(
-                f"optimizer={self.optimizer!r} solves the full problem at once and "
-                "cannot train incrementally; use fit, or a first-order optimizer "
-                "such as 'sgd' or 'adam' with partial_fit."
-            )
-
         rng = check_random_state(self.random_state)
         validation = None
         train = slice(None)
@@ -317,6 +310,22 @@ class BaseGD(BaseEstimator):
         return model.forward(params, X)
 
 
+def has_incremental_optimizer(estimator) -> bool:
+    """``available_if`` check for ``partial_fit``: a full-batch solver (lbfgs)
+    cannot train on one batch at a time (as ``MLPClassifier`` with lbfgs)."""
+    optimizer = estimator.optimizer
+    if isinstance(optimizer, str):
+        factory = optimizers.OPTIMIZERS.get(optimizer)
+        optimizer = factory() if factory is not None else None
+    if getattr(optimizer, "full_batch", False):
+        raise AttributeError(
+            f"partial_fit is only available for incremental optimizers; "
+            f"optimizer={estimator.optimizer!r} solves the full problem at once. "
+            "Use fit, or an optimizer such as 'sgd' or 'adam'."
+        )
+    return True
+
+
 def _check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
     """Sample weights as a fresh array: ones if None, else checked."""
     if sample_weight is None:
@@ -332,4 +341,6 @@ def _check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
         )
     if np.any(sample_weight < 0):
         raise ValueError("Negative values in sample_weight are not allowed.")
+    if not np.any(sample_weight > 0):
+        raise ValueError("Sample weights must contain at least one non-zero number.")
     return np.array(sample_weight, dtype=dtype)

@@ -9,7 +9,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 
 from . import losses
-from ._base import BaseGD
+from ._base import BaseGD, has_incremental_optimizer
 from .validation import InstanceOf, Options
 
 
@@ -179,6 +179,7 @@ class GDClassifier(ClassifierMixin, BaseGD):
         self.verbose = verbose
         self.class_weight = class_weight
 
+    @available_if(has_incremental_optimizer)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Run one epoch over the given samples, continuing any previous training.
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
+from sklearn.utils.metaestimators import available_if
 
 from . import losses
-from ._base import BaseGD
+from ._base import BaseGD, has_incremental_optimizer
 
 
 class GDRegressor(RegressorMixin, BaseGD):
@@ -162,6 +163,7 @@ class GDRegressor(RegressorMixin, BaseGD):
         self.random_state = random_state
         self.verbose = verbose
 
+    @available_if(has_incremental_optimizer)
     def partial_fit(self, X, y, sample_weight=None):
         """Run one epoch over the given samples, continuing any previous training.
 

@@ -501,6 +501,11 @@ class Perceptron(Hinge):
     ``phi'(z) = -1`` where ``z <= 0``, else 0: unlike :class:`Hinge`, the kink
     takes the subgradient -1, since training starts at ``z = 0`` for every sample
     and would otherwise never move (``SGDClassifier``'s convention).
+
+    The criterion is 0 at the all-zero start (every margin is 0), so no later
+    epoch can improve on the first and stopping on the objective (``tol``)
+    ends training after ``n_iter_no_change`` epochs; use ``tol=None`` with a
+    fixed ``max_iter``, or ``early_stopping=True``.
     """
 
     threshold = 0.0
