@@ -7,6 +7,8 @@ numerical work happens in :mod:`sklearn_gd._engine`.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import warnings
 from numbers import Integral, Real
 
@@ -81,6 +83,8 @@ class BaseGD(BaseEstimator):
         penalty_shorthands = {
             **penalties.PENALTIES,
             "elasticnet": lambda: penalties.ElasticNet(l1_ratio=self.l1_ratio),
+            # Handled below; listed so that the error message names it as allowed.
+            None: penalties.NoPenalty,
         }
         if self.penalty is None:
             penalty = penalties.NoPenalty()
@@ -158,6 +162,20 @@ class BaseGD(BaseEstimator):
         return self._fit(X, y, sample_weight, classes=None, partial=False)
 
     def _fit(self, X, y, sample_weight, *, classes, partial: bool):
+        # Validation and target preparation set attributes (n_features_in_,
+        # classes_, the fitted loss) before training can fail; a failed call
+        # must leave a fitted estimator as it was, so restore them on any error.
+        attributes = dict(self.__dict__)
+        try:
+            return self._fit_or_raise(
+                X, y, sample_weight, classes=classes, partial=partial
+            )
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(attributes)
+            raise
+
+    def _fit_or_raise(self, X, y, sample_weight, *, classes, partial: bool):
         components = self._resolve_components()
         continuing = partial and hasattr(self, "_training_state")
         X, y = validate_data(
@@ -211,7 +229,8 @@ class BaseGD(BaseEstimator):
             verbose=int(self.verbose),
         )
         if continuing:
-            state = self._training_state
+            # Train a copy: the stored state is replaced only if the call succeeds.
+            state = _copy_training_state(self._training_state)
         else:
             params = self._initial_params(
                 model, setup.loss, Y_train, w_train, X.shape[1], X.dtype
@@ -283,7 +302,8 @@ class BaseGD(BaseEstimator):
 
     def _set_fitted_attributes(self, model, state: TrainingState) -> None:
         coef, intercept = model.to_attributes(state.params)
-        self._set_coef(coef, intercept)
+        # Copies: coef_ must not be a view of arrays that training updates.
+        self._set_coef(coef.copy(), intercept)
         self.n_iter_ = state.n_iter
         self.t_ = state.t
         self.loss_curve_ = np.asarray(state.loss_curve)
@@ -324,6 +344,18 @@ def has_incremental_optimizer(estimator) -> bool:
             "Use fit, or an optimizer such as 'sgd' or 'adam'."
         )
     return True
+
+
+def _copy_training_state(state: TrainingState) -> TrainingState:
+    """A copy of ``state`` that training can update without touching ``state``."""
+    return dataclasses.replace(
+        state,
+        params=[param.copy() for param in state.params],
+        optimizer_state=copy.deepcopy(state.optimizer_state),
+        loss_curve=list(state.loss_curve),
+        learning_rate_curve=list(state.learning_rate_curve),
+        validation_scores=list(state.validation_scores),
+    )
 
 
 def _check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
