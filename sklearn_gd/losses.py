@@ -391,7 +391,11 @@ class LogLoss(ClassificationLoss):
     ``K > 2`` classes, ``K`` outputs, one-hot ``y``: the true multinomial loss
     ``L = logsumexp(f) - sum_k y_k f_k``, ``dL/df = softmax(f) - y``.
 
-    Probabilities are ``sigmoid(f)`` and ``softmax(f)``.
+    Probabilities are ``sigmoid(f)`` and ``softmax(f)``. The best constant is
+    the log prior odds ``log(p / (1 - p))`` (binary) or the centred log priors
+    ``log p_k - mean_j log p_j``, with each prior ``p_k`` (weighted class share)
+    clipped to ``[1 / (n + 1), 1 - 1 / (n + 1)]`` so that a class absent from
+    the data keeps a finite intercept.
     """
 
     has_probabilities = True
@@ -414,8 +418,13 @@ class LogLoss(ClassificationLoss):
         return softmax(raw, axis=1) - y
 
     def constant(self, y, sample_weight):
-        # Clipped so that a class absent from the data gives a finite intercept.
-        prior = np.clip(np.average(y, axis=0, weights=sample_weight), 1e-12, 1 - 1e-12)
+        prior = np.average(y, axis=0, weights=sample_weight)
+        # A class absent from the data (possible in a first partial_fit batch)
+        # would get an infinite intercept. Floor each class at the share of one
+        # sample, the least the data cannot rule out, so that the class can still
+        # be learnt once it appears.
+        floor = 1.0 / (len(y) + 1)
+        prior = np.clip(prior, floor, 1 - floor)
         if y.shape[1] == 1:
             return np.log(prior / (1 - prior)).astype(y.dtype)
         log_prior = np.log(prior)

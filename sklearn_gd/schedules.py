@@ -244,10 +244,13 @@ class WarmupCosine(Schedule):
 class OneCycle(Schedule):
     """One-cycle policy (Smith, 2018), as ``torch.optim.lr_scheduler.OneCycleLR``.
 
-    ``base_lr`` is the peak. The step rises from ``base_lr / div_factor`` to
-    ``base_lr`` along a half cosine over the first ``pct_start`` of the run,
+    ``base_lr`` is the peak. The step rises from ``base_lr / div_factor`` at step
+    0 to ``base_lr`` at step ``pct_start * n_steps - 1`` along a half cosine,
     then falls along a half cosine to ``base_lr / (div_factor *
-    final_div_factor)`` at the end. Defaults are torch's.
+    final_div_factor)`` at the last step, ``n_steps - 1``: step for step the
+    values of ``OneCycleLR(max_lr=base_lr, total_steps=n_steps)`` with its
+    defaults (``anneal_strategy="cos"``, ``three_phase=False``), whose defaults
+    these are too.
 
     Parameters
     ----------
@@ -276,14 +279,20 @@ class OneCycle(Schedule):
         self.final_div_factor = final_div_factor
 
     def value(self, step, base_lr, n_steps, alpha):
-        progress = _progress(step, n_steps)
         initial = base_lr / self.div_factor
         final = initial / self.final_div_factor
-        rising = np.minimum(progress / self.pct_start, 1.0)
-        falling = np.clip((progress - self.pct_start) / (1 - self.pct_start), 0, 1)
+        # torch's phase ends: the peak at pct_start * n - 1, the end at n - 1.
+        last_step = max(n_steps, 1) - 1
+        peak_step = self.pct_start * (last_step + 1) - 1
+        step = np.minimum(np.asarray(step, dtype=float), last_step)
+        if peak_step > 0:
+            rising = np.clip(step / peak_step, 0, 1)
+        else:  # no rising phase (torch divides by zero at peak_step == 0)
+            rising = np.ones_like(step)
+        falling = np.clip((step - peak_step) / (last_step - peak_step), 0, 1)
         up = initial + (base_lr - initial) * (1 - _cosine_from_one(rising, 0.0))
         down = final + (base_lr - final) * _cosine_from_one(falling, 0.0)
-        return np.where(progress < self.pct_start, up, down)
+        return np.where(step <= peak_step, up, down)
 
 
 class Adaptive(Schedule):

@@ -201,13 +201,6 @@ def test_partial_fit_requires_classes_on_the_first_call():
     assert model.n_iter_ == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (LogLoss.constant with partial_fit): a class declared in `classes` "
-    "but absent from the first batch gets the intercept log(1e-12) (-18 after "
-    "centring), so it is not predicted even after 10 more passes over all the data "
-    "(~50 with Adam, ~200+ with SGD).",
-)
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_partial_fit_with_a_class_absent_from_the_first_batch(n_classes):
     # Streams often start without some class (e.g. data sorted by time).
