@@ -25,6 +25,7 @@ from ._engine import (
     TrainingSetup,
     TrainingState,
     Validation,
+    baseline_loss,
     run_epochs,
     run_full_batch,
     steps_per_epoch,
@@ -232,10 +233,13 @@ class BaseGD(BaseEstimator):
             # Train a copy: the stored state is replaced only if the call succeeds.
             state = _copy_training_state(self._training_state)
         else:
-            params = self._initial_params(
-                model, setup.loss, Y_train, w_train, X.shape[1], X.dtype
+            constant = self._best_constant(setup.loss, Y_train, w_train)
+            params = self._initial_params(model, constant, X.shape[1], X.dtype)
+            state = TrainingState(
+                params,
+                setup.optimizer.init(params),
+                baseline_loss=baseline_loss(setup.loss, Y_train, w_train, constant),
             )
-            state = TrainingState(params, setup.optimizer.init(params))
 
         if setup.optimizer.full_batch:
             run_full_batch(setup, state, X_train, Y_train, w_train)
@@ -272,17 +276,19 @@ class BaseGD(BaseEstimator):
             return min(AUTO_BATCH_SIZE, n_samples)
         return min(int(self.batch_size), n_samples)
 
-    def _initial_params(self, model, loss, Y, sample_weight, n_features, dtype):
-        """Warm start from the previous fit, or the loss's best constant."""
+    def _initial_params(self, model, constant, n_features, dtype):
+        """Warm start from the previous fit, or zero weights and ``constant``."""
         if self.warm_start and hasattr(self, "coef_"):
             params = model.from_attributes(self.coef_, self.intercept_, dtype)
-            if params[0].shape == (n_features, Y.shape[1]):
+            if params[0].shape == (n_features, len(constant)):
                 return params
+        return model.init_params(n_features, constant, dtype)
+
+    def _best_constant(self, loss, Y, sample_weight) -> np.ndarray:
+        """The intercept that training starts from (zero without an intercept)."""
         if self.fit_intercept:
-            intercept = loss.constant(Y, sample_weight)
-        else:
-            intercept = np.zeros(Y.shape[1], dtype=dtype)
-        return model.init_params(n_features, intercept, dtype)
+            return loss.constant(Y, sample_weight)
+        return np.zeros(Y.shape[1], dtype=Y.dtype)
 
     def _validation_split(self, y, rng):
         indices = np.arange(len(y))

@@ -70,8 +70,24 @@ class TrainingState:
     best_validation_score: float = -math.inf
     best_params: list[np.ndarray] | None = None
     no_improvement_count: int = 0
+    t_last_improvement: int = 0
+    # The objective of the best constant model, the yardstick for divergence.
+    baseline_loss: float = math.nan
     plateau_scale: float = 1.0
     converged: bool = False
+
+
+# A plateau must also last this many updates. With one update per epoch (full
+# batch, or batch_size="auto" on small data) n_iter_no_change=10 epochs is
+# shorter than one oscillation of momentum or Adam, which then stop mid-swing far
+# from the optimum; scikit-learn's SGD never meets this, as its epochs are
+# n_samples updates long.
+MIN_PLATEAU_UPDATES = 50
+
+# A run that ends with its objective this many times that of the best constant
+# model has diverged, even if the objective is still finite: a sane run never
+# ends that far above predicting a constant.
+DIVERGENCE_FACTOR = 1e6
 
 
 def steps_per_epoch(n_samples: int, batch_size: int) -> int:
@@ -189,6 +205,11 @@ def run_epochs(
             if _should_stop(setup, state, objective, validation, stop_on_plateau):
                 state.converged = True
                 break
+    # A run may blow up and recover (a schedule's warm-up, say), so only its end
+    # is judged.
+    check_not_exploding(
+        state.loss_curve[-1], state.baseline_loss, state.n_iter, setup.learning_rate
+    )
     return state
 
 
@@ -252,11 +273,37 @@ def check_finite(objective: float, params, epoch: int, learning_rate: float) -> 
     """Raise a helpful ``ValueError`` if training has diverged."""
     if math.isfinite(objective) and all(np.isfinite(p).all() for p in params):
         return
-    raise ValueError(
-        f"Training diverged at epoch {epoch}: the objective became {objective} "
-        "(non-finite). Try a smaller learning_rate "
-        f"(currently {learning_rate:g}), gradient clipping (e.g. "
-        "optimizer=Adam(clip_norm=1.0) or SGD(clip_norm=1.0)), or scaling X "
+    raise divergence_error(epoch, f"became {objective} (non-finite)", learning_rate)
+
+
+def check_not_exploding(
+    objective: float, baseline: float, epoch: int, learning_rate: float
+) -> None:
+    """Raise if ``objective`` is ``DIVERGENCE_FACTOR`` times the baseline's.
+
+    A zero baseline (a constant fits perfectly) or NaN (unknown) judges nothing.
+    """
+    if baseline > 0 and objective > DIVERGENCE_FACTOR * baseline:
+        raise divergence_error(
+            epoch,
+            f"reached {objective:.3g}, against {baseline:.3g} for the best "
+            "constant model",
+            learning_rate,
+        )
+
+
+def baseline_loss(loss: Loss, Y: np.ndarray, sample_weight: np.ndarray, intercept):
+    """The objective of the model that predicts ``intercept`` for every sample."""
+    raw = np.broadcast_to(np.asarray(intercept, dtype=Y.dtype), Y.shape)
+    return float(np.average(loss.value(Y, raw), weights=sample_weight))
+
+
+def divergence_error(epoch: int, what: str, learning_rate: float) -> ValueError:
+    """The error for a diverging run, with what to try instead."""
+    return ValueError(
+        f"Training diverged at epoch {epoch}: the objective {what}. Try a "
+        f"smaller learning_rate (currently {learning_rate:g}), gradient clipping "
+        "(e.g. optimizer=Adam(clip_norm=1.0) or SGD(clip_norm=1.0)), or scaling X "
         "(e.g. StandardScaler in a Pipeline)."
     )
 
@@ -266,7 +313,8 @@ def _should_stop(setup, state, objective, validation, stop_on_plateau) -> bool:
 
     As scikit-learn's SGD: an epoch counts as no improvement when the objective
     is not below ``best - tol`` (or the validation score not above
-    ``best + tol``); ``n_iter_no_change`` such epochs in a row make a plateau.
+    ``best + tol``); ``n_iter_no_change`` such epochs in a row, spanning at
+    least ``MIN_PLATEAU_UPDATES`` updates, make a plateau.
     """
     tol = setup.tol
     if validation is not None:
@@ -280,7 +328,11 @@ def _should_stop(setup, state, objective, validation, stop_on_plateau) -> bool:
         improved = tol is None or objective <= state.best_loss - tol
         state.best_loss = min(state.best_loss, objective)
 
-    state.no_improvement_count = 0 if improved else state.no_improvement_count + 1
+    if improved:
+        state.no_improvement_count = 0
+        state.t_last_improvement = state.t
+    else:
+        state.no_improvement_count += 1
     if not stop_on_plateau or state.no_improvement_count < setup.n_iter_no_change:
         return False
     if setup.schedule.reduces_on_plateau:
@@ -288,10 +340,11 @@ def _should_stop(setup, state, objective, validation, stop_on_plateau) -> bool:
         if setup.learning_rate * new_scale >= setup.schedule.min_learning_rate:
             state.plateau_scale = new_scale
             state.no_improvement_count = 0
+            state.t_last_improvement = state.t
             if setup.verbose:
                 print(f"-- Plateau: step size reduced to {new_scale:g} x base")
             return False
-    return True
+    return state.t - state.t_last_improvement >= MIN_PLATEAU_UPDATES
 
 
 def full_batch_objective(

@@ -164,14 +164,6 @@ def test_poisson_rejects_negative_targets():
 # Known problem, kept visible
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (engine stopping rule): with one update per epoch (full batch, "
-    "including batch_size='auto' when n_samples <= 256) the objective of momentum "
-    "or Adam rises for more than n_iter_no_change=10 epochs after its first dip, "
-    "so the plateau rule stops mid-oscillation (epochs 17-19) far from the optimum, "
-    "and reports convergence (no ConvergenceWarning).",
-)
 @pytest.mark.parametrize("case", ["momentum-squared_error", "adam-poisson"])
 def test_full_batch_run_is_not_stopped_mid_oscillation(case):
     if case == "momentum-squared_error":
