@@ -201,6 +201,12 @@ class SGD(Optimizer):
             else:
                 param -= lr * velocity
 
+    def step_size(self, state, index, lr):
+        # At a fixed point the velocity is g / (1 - momentum), so heavy-ball and
+        # Nesterov both move by lr / (1 - momentum) times the gradient; the prox
+        # threshold must match that step for L1 to act at full strength.
+        return lr / (1 - self.momentum)
+
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015), with PyTorch's defaults.
@@ -379,13 +385,18 @@ class Adagrad(Optimizer):
 
     .. code-block:: text
 
-        G <- G + g²
+        G <- G + g²            (G starts at initial_accumulator_value)
         w <- w - lr g / (sqrt(G) + eps)
 
     Parameters
     ----------
     eps : float, default=1e-10
         Added to the denominator.
+    initial_accumulator_value : float, default=0.0
+        Starting value of ``G`` (optax uses 0.1). A positive value bounds the
+        first steps of coordinates whose gradient starts near zero, such as an
+        intercept initialised at the best constant, which would otherwise move
+        by ``lr g / (|g| + eps)``: a full step for any ``|g|`` above ``eps``.
     clip_norm, clip_value : float or None, default=None
         Gradient clipping, see :class:`Optimizer`.
     """
@@ -393,20 +404,26 @@ class Adagrad(Optimizer):
     _parameter_constraints = {
         **_CLIP_CONSTRAINTS,
         "eps": [Interval(Real, 0, None, "neither")],
+        "initial_accumulator_value": [Interval(Real, 0, None, "left")],
     }
 
     def __init__(
         self,
         eps: float = 1e-10,
+        initial_accumulator_value: float = 0.0,
         clip_norm: float | None = None,
         clip_value: float | None = None,
     ) -> None:
         self.eps = eps
+        self.initial_accumulator_value = initial_accumulator_value
         self.clip_norm = clip_norm
         self.clip_value = clip_value
 
     def init(self, params):
-        return {"sum_sq": _zeros_like_all(params), "denom": _zeros_like_all(params)}
+        sum_sq = [
+            np.full_like(param, self.initial_accumulator_value) for param in params
+        ]
+        return {"sum_sq": sum_sq, "denom": _zeros_like_all(params)}
 
     def step(self, params, grads, state, lr):
         for param, grad, sum_sq, denom in zip(
