@@ -32,7 +32,7 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
-from scipy.optimize import minimize_scalar
+from scipy.optimize import brentq
 from scipy.special import expit, logsumexp, softmax
 
 from ._component import Component
@@ -110,7 +110,12 @@ class Loss(Component):
 
         The default minimises each output separately over ``[min y, max y]``,
         which holds the minimiser of every loss here whose raw output is on the
-        scale of ``y``.
+        scale of ``y``: for a convex loss the weighted mean gradient is
+        non-decreasing in ``c``, and the minimiser is where it changes sign,
+        found to machine precision by bisection (Brent's method). A precise
+        start matters: adaptive optimizers divide by ``sqrt(v) + eps``, so an
+        intercept gradient left at a solver's tolerance would become a full
+        step.
 
         Parameters
         ----------
@@ -126,21 +131,22 @@ class Loss(Component):
         for k in range(y.shape[1]):
             column = y[:, k : k + 1]
             low, high = float(column.min()), float(column.max())
-            if low == high:
-                best[k] = low
-                continue
 
-            def objective(c: float, column: np.ndarray = column) -> float:
+            def slope(c: float, column: np.ndarray = column) -> float:
                 raw = np.full_like(column, c)
-                return float(sample_weight @ self.value(column, raw)) / weight_sum
+                return float(sample_weight @ self.gradient(column, raw)[:, 0]) / (
+                    weight_sum
+                )
 
-            result = minimize_scalar(
-                objective,
-                bounds=(low, high),
-                method="bounded",
-                options={"xatol": 1e-10 * (high - low)},
-            )
-            best[k] = result.x
+            if low == high or slope(low) >= 0:
+                best[k] = low
+            elif slope(high) <= 0:
+                best[k] = high
+            else:
+                scale = max(abs(low), abs(high))
+                best[k] = brentq(
+                    slope, low, high, xtol=4 * np.finfo(float).eps * scale
+                )
         return best
 
 
