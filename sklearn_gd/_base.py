@@ -47,7 +47,7 @@ class BaseGD(BaseEstimator):
     _parameter_constraints: dict = {
         "alpha": [Interval(Real, 0, None, "left")],
         "l1_ratio": [Interval(Real, 0, 1, "both")],
-        "learning_rate": [Interval(Real, 0, None, "neither")],
+        "learning_rate": [Interval(Real, 0, None, "neither"), Options({"auto"})],
         "batch_size": [Interval(Integral, 1, None, "left"), Options(["auto", None])],
         "max_iter": [Interval(Integral, 1, None, "left")],
         "tol": [Interval(Real, 0, None, "left"), Options([None])],
@@ -221,7 +221,7 @@ class BaseGD(BaseEstimator):
             alpha=float(self.alpha),
             optimizer=components["optimizer"],
             schedule=components["schedule"],
-            learning_rate=float(self.learning_rate),
+            learning_rate=self._resolved_learning_rate(components["optimizer"]),
             batch_size=batch_size,
             max_iter=int(self.max_iter),
             tol=None if self.tol is None else float(self.tol),
@@ -268,6 +268,11 @@ class BaseGD(BaseEstimator):
             )
         self._set_fitted_attributes(model, state)
         return self
+
+    def _resolved_learning_rate(self, optimizer) -> float:
+        if self.learning_rate == "auto":
+            return float(optimizer.default_learning_rate)
+        return float(self.learning_rate)
 
     def _resolved_batch_size(self, n_samples: int) -> int:
         if self.batch_size is None:

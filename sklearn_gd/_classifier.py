@@ -51,8 +51,10 @@ class GDClassifier(ClassifierMixin, BaseGD):
         L1 share for ``penalty="elasticnet"``.
     optimizer : str or Optimizer, default="adam"
         See :class:`GDRegressor`.
-    learning_rate : float, default=0.05
-        Base step size, shaped over time by ``schedule``.
+    learning_rate : float or "auto", default="auto"
+        Base step size, shaped over time by ``schedule``. ``"auto"`` takes the
+        optimizer's ``default_learning_rate``: 0.05 for most, 0.5 for
+        ``adagrad``, 1.0 for ``adadelta`` (unused by ``lbfgs``).
     schedule : str or Schedule, default="constant"
         See :class:`GDRegressor`.
     batch_size : int, "auto" or None, default="auto"
@@ -144,7 +146,7 @@ class GDClassifier(ClassifierMixin, BaseGD):
         alpha: float = 1e-4,
         l1_ratio: float = 0.15,
         optimizer="adam",
-        learning_rate: float = 0.05,
+        learning_rate: float | str = "auto",
         schedule="constant",
         batch_size="auto",
         max_iter: int = 1000,

@@ -44,8 +44,10 @@ class GDRegressor(RegressorMixin, BaseGD):
         ``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"adam"``, ``"adamw"``,
         ``"nadam"``, ``"rmsprop"``, ``"adagrad"``, ``"adadelta"``, ``"lbfgs"``,
         or a :mod:`sklearn_gd.optimizers` object such as ``Adam(beta1=0.8)``.
-    learning_rate : float, default=0.05
-        Base step size, shaped over time by ``schedule``.
+    learning_rate : float or "auto", default="auto"
+        Base step size, shaped over time by ``schedule``. ``"auto"`` takes the
+        optimizer's ``default_learning_rate``: 0.05 for most, 0.5 for
+        ``adagrad``, 1.0 for ``adadelta`` (unused by ``lbfgs``).
     schedule : str or Schedule, default="constant"
         ``"constant"``, ``"invscaling"``, ``"optimal"``, ``"exponential"``,
         ``"step"``, ``"cosine"``, ``"warmup_cosine"``, ``"onecycle"``,
@@ -130,7 +132,7 @@ class GDRegressor(RegressorMixin, BaseGD):
         alpha: float = 1e-4,
         l1_ratio: float = 0.15,
         optimizer="adam",
-        learning_rate: float = 0.05,
+        learning_rate: float | str = "auto",
         schedule="constant",
         batch_size="auto",
         max_iter: int = 1000,

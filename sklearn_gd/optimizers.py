@@ -68,11 +68,16 @@ class Optimizer(Component):
     full_batch : bool
         True for solvers that work on the whole data set at once (``lbfgs``)
         through :meth:`minimize` instead of :meth:`step`.
+    default_learning_rate : float
+        The base step an estimator uses with ``learning_rate="auto"``: 0.05,
+        suited to standardised features, except where the method's own scale
+        differs (Adagrad, Adadelta).
     """
 
     _parameter_constraints = dict(_CLIP_CONSTRAINTS)
     decoupled_weight_decay = False
     full_batch = False
+    default_learning_rate = 0.05
 
     def __init__(
         self, clip_norm: float | None = None, clip_value: float | None = None
@@ -401,6 +406,9 @@ class Adagrad(Optimizer):
         Gradient clipping, see :class:`Optimizer`.
     """
 
+    # Adagrad's steps shrink as lr / sqrt(sum of g²); 0.05 leaves raw-scale
+    # targets far from fitted after 1000 epochs (diabetes R² 0.23 vs 0.37).
+    default_learning_rate = 0.5
     _parameter_constraints = {
         **_CLIP_CONSTRAINTS,
         "eps": [Interval(Real, 0, None, "neither")],
@@ -460,6 +468,9 @@ class Adadelta(Optimizer):
         Gradient clipping, see :class:`Optimizer`.
     """
 
+    # Adadelta's update is already unit-consistent; 1.0 is its published
+    # multiplier (torch's default).
+    default_learning_rate = 1.0
     _parameter_constraints = {
         **_CLIP_CONSTRAINTS,
         "rho": [Interval(Real, 0, 1, "left")],

@@ -731,3 +731,22 @@ def test_fitted_attribute_shapes_and_curves(task):
     assert estimator.loss_curve_.shape == (7,)
     assert estimator.learning_rate_curve_.shape == (7,)
     assert_allclose(estimator.learning_rate_curve_, 0.05)
+
+
+@pytest.mark.parametrize(
+    "optimizer, expected",
+    [("adam", 0.05), ("sgd", 0.05), ("adagrad", 0.5), ("adadelta", 1.0)],
+)
+def test_auto_learning_rate_is_the_optimizers_default_step(optimizer, expected):
+    estimator, X, y = build("regressor", max_iter=3, tol=None, optimizer=optimizer)
+    estimator.fit(X, y)
+    assert_allclose(estimator.learning_rate_curve_, expected)
+    # An explicit value overrides the optimizer's default.
+    estimator.set_params(learning_rate=0.01).fit(X, y)
+    assert_allclose(estimator.learning_rate_curve_, 0.01)
+
+
+def test_learning_rate_rejects_other_strings():
+    estimator, X, y = build("regressor")
+    with pytest.raises(ValueError, match="learning_rate.*'auto'"):
+        estimator.set_params(learning_rate="fast").fit(X, y)
