@@ -143,27 +143,35 @@ def run_epochs(
     """
     n_samples = X.shape[0]
     batch_size = min(setup.batch_size, n_samples)
-    weight_sum = float(sample_weight.sum())
-    # Dividing each batch's weighted gradient by (batch size x mean weight) makes
-    # it an unbiased estimate of the full gradient of the weighted mean loss.
-    mean_weight = weight_sum / n_samples
+    # Weights relative to their mean: a batch's gradient, sum_i r_i g_i / |batch|,
+    # is then an unbiased estimate of the full gradient of the weighted mean
+    # loss. Unit relative weights (no or uniform sample_weight, the usual case)
+    # are not stored, which saves a gather and a multiply per batch.
+    relative_weight = sample_weight / sample_weight.mean()
+    if np.all(relative_weight == 1):
+        relative_weight = None
     penalized = setup.model.penalized
     needs_prox = not setup.penalty.is_smooth
     decay_share = (
         setup.penalty.l2_share if setup.optimizer.decoupled_weight_decay else 0.0
     )
-    batches = _BatchSource(X, Y, sample_weight, batch_size, setup.shuffle)
+    batches = _BatchSource(X, Y, relative_weight, batch_size, setup.shuffle)
     state.converged = False
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for _ in range(n_epochs):
-            data_loss = 0.0
+            data_loss = 0.0  # sum of relative weight x loss over the epoch
             lr = float("nan")
             for X_batch, Y_batch, w_batch in batches.epoch(rng):
                 raw = setup.model.forward(state.params, X_batch)
-                data_loss += float(w_batch @ setup.loss.value(Y_batch, raw))
+                losses = setup.loss.value(Y_batch, raw)
                 grad_raw = setup.loss.gradient(Y_batch, raw)
-                grad_raw *= (w_batch / (len(w_batch) * mean_weight))[:, np.newaxis]
+                if w_batch is None:
+                    data_loss += float(losses.sum())
+                    grad_raw *= 1.0 / len(Y_batch)
+                else:
+                    data_loss += float(w_batch @ losses)
+                    grad_raw *= (w_batch * (1.0 / len(w_batch)))[:, np.newaxis]
                 grads = setup.model.backward(state.params, X_batch, grad_raw)
                 _add_penalty_gradient(setup, state.params, grads, decay_share)
                 setup.optimizer.clip(grads)
@@ -191,7 +199,7 @@ def run_epochs(
                 state.t += 1
 
             state.n_iter += 1
-            objective = data_loss / weight_sum + setup.alpha * penalty_value(
+            objective = data_loss / n_samples + setup.alpha * penalty_value(
                 setup, state.params
             )
             check_finite(objective, state.params, state.n_iter, setup.learning_rate)
@@ -217,7 +225,8 @@ class _BatchSource:
     """Yields (X, Y, sample_weight) mini-batches for one epoch at a time.
 
     Dense shuffled batches are gathered into one reused buffer, so an epoch
-    never copies the whole of ``X``; unshuffled batches are views.
+    never copies the whole of ``X``; unshuffled batches are views. A
+    ``sample_weight`` of None stays None.
     """
 
     def __init__(self, X, Y, sample_weight, batch_size: int, shuffle: bool):
@@ -233,7 +242,10 @@ class _BatchSource:
         if not self.shuffle:
             for start in range(0, self.n_samples, self.batch_size):
                 rows = slice(start, start + self.batch_size)
-                yield self.X[rows], self.Y[rows], self.sample_weight[rows]
+                weights = (
+                    None if self.sample_weight is None else self.sample_weight[rows]
+                )
+                yield self.X[rows], self.Y[rows], weights
             return
         order = rng.permutation(self.n_samples)
         for start in range(0, self.n_samples, self.batch_size):
@@ -242,8 +254,12 @@ class _BatchSource:
                 X_batch = self.X[rows]
             else:
                 X_batch = self.buffer[: len(rows)]
-                np.take(self.X, rows, axis=0, out=X_batch)
-            yield X_batch, self.Y[rows], self.sample_weight[rows]
+                # mode="clip" (a no-op for valid rows): with the default
+                # mode="raise", numpy gathers into a temporary and copies it to
+                # `out`, 1.5x slower.
+                np.take(self.X, rows, axis=0, out=X_batch, mode="clip")
+            weights = None if self.sample_weight is None else self.sample_weight[rows]
+            yield X_batch, self.Y.take(rows, axis=0), weights
 
 
 def _add_penalty_gradient(setup, params, grads, decay_share) -> None:
