@@ -121,6 +121,16 @@ class BaseGD(BaseEstimator):
                         "'adam' (which handle an l1/elasticnet penalty by a proximal "
                         "step), or a smooth " + name + "."
                     )
+            if self.early_stopping:
+                # A full-batch solver has no epochs at which to score the
+                # held-out set: it would only lose validation_fraction of the data.
+                raise ValueError(
+                    f"early_stopping=True cannot be used with optimizer="
+                    f"{self.optimizer!r}: it solves the full problem at once, so "
+                    "the validation_fraction held out would never be scored. Use "
+                    "early_stopping=False, or a mini-batch optimizer such as 'sgd' "
+                    "or 'adam'."
+                )
         return {
             "loss": loss,
             "penalty": penalty,

@@ -64,12 +64,15 @@ class GDClassifier(ClassifierMixin, BaseGD):
         Maximum number of epochs (iterations for ``lbfgs``).
     tol : float or None, default=1e-4
         Stop when the objective has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs; ``None`` runs all ``max_iter`` epochs.
+        ``n_iter_no_change`` epochs spanning at least 50 updates; ``None`` runs
+        all ``max_iter`` epochs. For ``lbfgs``, the projected-gradient tolerance.
     n_iter_no_change : int, default=10
         Epochs without improvement before stopping (or reducing the step).
     early_stopping : bool, default=False
         Hold out a stratified ``validation_fraction``, monitor accuracy on it and
-        keep the weights of the best epoch.
+        keep the weights of the best epoch. Needs an optimizer that trains epoch
+        by epoch: with a full-batch solver (``lbfgs``), ``fit`` raises
+        ``ValueError``.
     validation_fraction : float, default=0.1
         Share of the data held out for early stopping.
     shuffle : bool, default=True

@@ -59,13 +59,16 @@ class GDRegressor(RegressorMixin, BaseGD):
         Maximum number of epochs (iterations for ``lbfgs``).
     tol : float or None, default=1e-4
         Training stops when the objective has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs; ``None`` runs all ``max_iter`` epochs.
+        ``n_iter_no_change`` epochs spanning at least 50 updates; ``None`` runs
+        all ``max_iter`` epochs. For ``lbfgs``, the projected-gradient tolerance.
     n_iter_no_change : int, default=10
         Epochs without improvement before stopping (or, for the ``adaptive``
         schedule, before reducing the step).
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data, monitor R² on it instead
         of the training objective, and keep the weights of the best epoch.
+        Needs an optimizer that trains epoch by epoch: with a full-batch solver
+        (``lbfgs``), ``fit`` raises ``ValueError``.
     validation_fraction : float, default=0.1
         Share of the data held out for early stopping.
     shuffle : bool, default=True

@@ -18,8 +18,12 @@ A loss knows four things, and the engine asks for nothing else:
   indices as targets (:meth:`ClassificationLoss.encode`) and, where it defines
   them, maps raw outputs to probabilities (:meth:`ClassificationLoss.predict_proba`).
 
-Write a new loss by subclassing :class:`RegressionLoss` or
-:class:`ClassificationLoss` and implementing ``value`` and ``gradient``.
+Write a new loss by subclassing :class:`RegressionLoss`, :class:`MarginLoss`
+or :class:`ClassificationLoss` and implementing ``value`` and ``gradient``
+(for a :class:`MarginLoss`, ``margin_value`` and ``margin_derivative`` instead).
+A direct :class:`ClassificationLoss` subclass must also implement ``encode``
+(:class:`MarginLoss` and :class:`LogLoss` provide one), and ``predict_proba``
+if it sets ``has_probabilities = True``.
 
 Classification losses other than ``log_loss`` are margin losses on ``z = y f``
 with ``y`` in {-1, +1}; with more than two classes each class has its own output
@@ -489,7 +493,11 @@ class Hinge(MarginLoss):
     Parameters
     ----------
     threshold : float, default=1.0
-        The margin; 0 gives the perceptron criterion.
+        The margin. With 0 the loss has the *value* of the perceptron criterion
+        but does not train: the intercept starts at the best constant, 0, and
+        the weights at zero, so every sample sits on the kink ``z = 0``, where
+        the subgradient is 0, and no parameter ever moves. Use
+        ``loss="perceptron"`` (:class:`Perceptron`), whose kink takes -1.
     """
 
     is_smooth = False
@@ -519,8 +527,9 @@ class Perceptron(Hinge):
 
     The criterion is 0 at the all-zero start (every margin is 0), so no later
     epoch can improve on the first and stopping on the objective (``tol``)
-    ends training after ``n_iter_no_change`` epochs; use ``tol=None`` with a
-    fixed ``max_iter``, or ``early_stopping=True``.
+    ends training at the first plateau (``n_iter_no_change`` epochs spanning at
+    least 50 updates); use ``tol=None`` with a fixed ``max_iter``, or
+    ``early_stopping=True``.
     """
 
     threshold = 0.0

@@ -8,14 +8,21 @@ A schedule is a pure function ``value(step, base_lr, n_steps, alpha)`` of
   ``max_iter * ceil(n_train_samples / batch_size)``;
 - ``alpha``: the penalty strength (only ``optimal`` uses it).
 
-Past ``n_steps`` a schedule holds its value at ``n_steps`` (no error), since
-``partial_fit`` and ``warm_start`` may run longer than planned.
+No schedule raises past ``n_steps``. Only ``partial_fit`` gets there: it keeps
+counting ``t`` across calls, whereas ``fit`` (also with ``warm_start``) starts
+again from ``t = 0``. What a schedule does past ``n_steps`` depends on it: those
+defined through the fraction ``t / n_steps`` (``exponential``, ``step``,
+``cosine``, ``warmup_cosine``) hold their value at ``n_steps``, ``onecycle``
+holds its value at its last step ``n_steps - 1``, ``invscaling`` and
+``optimal`` do not depend on ``n_steps`` and keep decaying, and ``constant``
+and ``adaptive`` stay constant (``partial_fit`` never reduces ``adaptive``).
 :meth:`Schedule.values` previews a curve without fitting, and a fitted estimator's
 ``learning_rate_curve_`` records the step size used at the end of each epoch.
 
 The ``adaptive`` schedule is the one exception to purity: it is constant, and the
-engine divides it by ``1 / factor`` whenever the monitored score stops improving
-(``reduces_on_plateau``), as scikit-learn's ``learning_rate="adaptive"``.
+engine divides it by ``1 / factor`` whenever the monitored quantity stops
+improving during ``fit`` (``reduces_on_plateau``), much as scikit-learn's
+``learning_rate="adaptive"``; :class:`Adaptive` lists the differences.
 """
 
 from __future__ import annotations
@@ -148,11 +155,14 @@ class Exponential(Schedule):
 
 
 class StepDecay(Schedule):
-    """Step decay: ``lr(t) = base_lr * gamma^floor((n_drops + 1) t / n_steps)``.
+    """Step decay: ``lr(t) = base_lr * gamma^k(t)`` with
+    ``k(t) = min(floor((n_drops + 1) * min(t / n_steps, 1)), n_drops)``.
 
     Training is cut into ``n_drops + 1`` equal phases and the step is multiplied
     by ``gamma`` at each boundary (``torch.optim.lr_scheduler.StepLR`` with
-    ``step_size = n_steps / (n_drops + 1)``).
+    ``step_size = n_steps / (n_drops + 1)``). The cap at ``n_drops`` keeps the
+    last phase's value, ``base_lr * gamma^n_drops``, from ``t = n_steps`` on
+    (without it, ``t = n_steps`` would start one more drop).
 
     Parameters
     ----------
@@ -205,12 +215,27 @@ def _cosine_from_one(progress, floor: float):
 
 
 class WarmupCosine(Schedule):
-    """Linear warm-up, then cosine annealing (as
-    ``optax.warmup_cosine_decay_schedule`` starting from 0).
+    """Linear warm-up, then cosine annealing.
 
-    With ``W = max(1, round(warmup_fraction * n_steps))`` warm-up steps:
-    ``lr(t) = base_lr (t + 1) / W`` for ``t < W``, then the :class:`Cosine`
-    curve over the remaining ``n_steps - W`` steps.
+    With ``W = max(1, round(warmup_fraction * n_steps))`` warm-up steps and
+    ``m = min_fraction``:
+
+    - ``lr(t) = base_lr * (t + 1) / W`` for ``t < W``: the first step is
+      ``base_lr / W`` (never 0) and the peak ``base_lr`` is reached at
+      ``t = W - 1``;
+    - ``lr(t) = base_lr * (m + (1 - m) * ½ (1 + cos(pi p)))`` for ``t >= W``,
+      with ``p = min((t - W) / max(n_steps - W, 1), 1)``: the peak again at
+      ``t = W``, then the :class:`Cosine` curve over the remaining
+      ``n_steps - W`` steps, down to ``base_lr * m`` at ``t = n_steps``.
+
+    Compared with ``optax.warmup_cosine_decay_schedule(init_value=0,
+    peak_value=base_lr, warmup_steps=W, decay_steps=n_steps,
+    end_value=m * base_lr)``, whose warm-up is ``base_lr * t / W`` (0 at
+    ``t = 0``): the warm-up here is optax's shifted one step earlier
+    (``lr(t) = optax(t + 1)`` for ``t < W``), so no update is wasted on a zero
+    step and the peak is held for two steps, ``t = W - 1`` and ``t = W``; from
+    ``t = W`` on the two agree (for ``n_steps > W``; optax rejects
+    ``n_steps <= W``, which here anneals over one step).
 
     Parameters
     ----------
@@ -298,12 +323,29 @@ class OneCycle(Schedule):
 class Adaptive(Schedule):
     """Constant until the objective plateaus, then divided (reduce on plateau).
 
-    ``lr = base_lr * factor^k`` after ``k`` plateaus. A plateau is
-    ``n_iter_no_change`` consecutive epochs in which the monitored quantity (the
-    training objective, or the validation score with ``early_stopping``) fails
-    to improve by ``tol``. Training stops when the step would fall below
-    ``min_learning_rate``. With the defaults this is scikit-learn's
-    ``learning_rate="adaptive"`` (divide by 5, stop below 1e-6).
+    ``lr = base_lr * factor^k`` after ``k`` reductions. After each epoch of
+    ``fit``, once ``n_iter_no_change`` consecutive epochs have failed to improve
+    the monitored quantity (the training objective, or the validation score
+    with ``early_stopping``) by ``tol``, the engine multiplies the step by
+    ``factor`` if the reduced step is still at least ``min_learning_rate``, and
+    resets the count. Otherwise training stops, but only once the epochs since
+    the last improvement (or reduction) also span at least ``MIN_PLATEAU_UPDATES``
+    (50) updates, the rule every schedule stops by; a reduction does not wait
+    for those 50 updates.
+
+    With the defaults this resembles scikit-learn's ``learning_rate="adaptive"``
+    (divide by 5, stop near 1e-6), with these differences:
+
+    - scikit-learn divides whenever the *current* step is above 1e-6 (so it can
+      end below it); here the step is divided only if the *reduced* step is at
+      least ``min_learning_rate``;
+    - ``partial_fit`` never reduces the step (it makes no plateau decisions);
+    - with ``tol=None`` every epoch counts as an improvement, so the step is
+      never reduced;
+    - stopping, but not reducing, also needs the 50-update span above;
+      scikit-learn has no such rule (its epochs are ``n_samples`` updates
+      long), so with one update per epoch (full batch) the step here can drop
+      after ``n_iter_no_change`` epochs while stopping waits for 50.
 
     Parameters
     ----------

@@ -401,6 +401,28 @@ def test_no_validation_attributes_without_early_stopping(task):
     assert estimator.best_validation_score_ is None
 
 
+@task_params
+def test_early_stopping_with_a_full_batch_solver_raises(task):
+    # lbfgs has no epochs at which to score a held-out set: early stopping would
+    # only discard validation_fraction of the data, so fit refuses it.
+    estimator, X, y = build(task, optimizer="lbfgs", early_stopping=True)
+    with pytest.raises(ValueError) as raised:
+        estimator.fit(X, y)
+    message = str(raised.value)
+    for fragment in ["early_stopping=True", "optimizer='lbfgs'", "'sgd'"]:
+        assert fragment in message
+    assert "early_stopping=False" in message
+    # A fitted estimator is left as it was.
+    estimator.set_params(early_stopping=False).fit(X, y)
+    coef = estimator.coef_.copy()
+    with pytest.raises(ValueError, match="early_stopping"):
+        estimator.set_params(early_stopping=True).fit(X, y)
+    assert_array_equal(estimator.coef_, coef)
+    # A mini-batch optimizer scores the held-out set every epoch.
+    estimator.set_params(optimizer="sgd", max_iter=5).fit(X, y)
+    assert len(estimator.validation_scores_) == estimator.n_iter_
+
+
 # ---------------------------------------------------------------------------
 # Failure behaviour (acceptance criterion 9)
 
