@@ -160,9 +160,17 @@ def run_epochs(
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for _ in range(n_epochs):
+            # Both terms of the objective are taken at the parameters each batch
+            # saw, before its update, and averaged over the epoch's samples.
+            # Mixing data loss before and penalty after an update (as scikit-
+            # learn's SGD may) can dip below the optimum when momentum
+            # overshoots, after which no epoch counts as an improvement.
             data_loss = 0.0  # sum of relative weight x loss over the epoch
+            penalty_sum = 0.0  # sum of batch size x R(w) over the epoch
             lr = float("nan")
             for X_batch, Y_batch, w_batch in batches.epoch(rng):
+                if setup.alpha > 0:
+                    penalty_sum += len(Y_batch) * penalty_value(setup, state.params)
                 raw = setup.model.forward(state.params, X_batch)
                 losses = setup.loss.value(Y_batch, raw)
                 grad_raw = setup.loss.gradient(Y_batch, raw)
@@ -199,9 +207,7 @@ def run_epochs(
                 state.t += 1
 
             state.n_iter += 1
-            objective = data_loss / n_samples + setup.alpha * penalty_value(
-                setup, state.params
-            )
+            objective = (data_loss + setup.alpha * penalty_sum) / n_samples
             check_finite(objective, state.params, state.n_iter, setup.learning_rate)
             state.loss_curve.append(objective)
             state.learning_rate_curve.append(lr)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import make_regression
-from sklearn.linear_model import PoissonRegressor, Ridge
+from sklearn.linear_model import Lasso, PoissonRegressor, Ridge
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_gd import GDRegressor
@@ -177,3 +177,25 @@ def test_full_batch_run_is_not_stopped_mid_oscillation(case):
     model.fit(X, y)
     reference.fit(X, y)
     assert_allclose(model.coef_, reference.coef_, rtol=1e-2, atol=1e-2)
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "nesterov"])
+def test_momentum_overshoot_does_not_stop_l1_training_early(optimizer):
+    # The recorded objective takes the data loss and the penalty at the same
+    # parameters; mixing them (penalty after the update) dipped below the
+    # optimum during momentum's overshoot, and training stopped 2.6e-3 away.
+    X, y = make_regression(200, 10, n_informative=4, noise=5.0, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    reference = Lasso(alpha=1.0).fit(X, y)
+    model = GDRegressor(
+        optimizer=optimizer,
+        penalty="l1",
+        alpha=1.0,
+        batch_size=None,
+        learning_rate=0.01,
+        tol=1e-10,
+        max_iter=5000,
+    ).fit(X, y)
+    assert model.n_iter_ < 5000
+    assert_allclose(model.coef_, reference.coef_, atol=1e-4)
+    assert_array_equal(model.coef_ == 0, reference.coef_ == 0)
