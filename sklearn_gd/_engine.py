@@ -172,8 +172,7 @@ def run_epochs(
                 if setup.alpha > 0:
                     penalty_sum += len(Y_batch) * penalty_value(setup, state.params)
                 raw = setup.model.forward(state.params, X_batch)
-                losses = setup.loss.value(Y_batch, raw)
-                grad_raw = setup.loss.gradient(Y_batch, raw)
+                losses, grad_raw = setup.loss.value_and_gradient(Y_batch, raw)
                 if w_batch is None:
                     data_loss += float(losses.sum())
                     grad_raw *= 1.0 / len(Y_batch)
@@ -254,8 +253,13 @@ class _BatchSource:
                 yield self.X[rows], self.Y[rows], weights
             return
         order = rng.permutation(self.n_samples)
+        # Targets and weights are small: one gather per epoch, then views.
+        Y = self.Y.take(order, axis=0)
+        if self.sample_weight is not None:
+            sample_weight = self.sample_weight.take(order)
         for start in range(0, self.n_samples, self.batch_size):
             rows = order[start : start + self.batch_size]
+            batch = slice(start, start + self.batch_size)
             if self.buffer is None:
                 X_batch = self.X[rows]
             else:
@@ -264,8 +268,8 @@ class _BatchSource:
                 # mode="raise", numpy gathers into a temporary and copies it to
                 # `out`, 1.5x slower.
                 np.take(self.X, rows, axis=0, out=X_batch, mode="clip")
-            weights = None if self.sample_weight is None else self.sample_weight[rows]
-            yield X_batch, self.Y.take(rows, axis=0), weights
+            weights = None if self.sample_weight is None else sample_weight[batch]
+            yield X_batch, Y[batch], weights
 
 
 def _add_penalty_gradient(setup, params, grads, decay_share) -> None:
@@ -379,14 +383,19 @@ def full_batch_objective(
     """
     shapes = [param.shape for param in params_like]
     sizes = [param.size for param in params_like]
-    weight_sum = float(sample_weight.sum())
-    scaled_weight = sample_weight / weight_sum
+    scaled_weight = sample_weight / sample_weight.sum()
+    uniform = bool(np.all(sample_weight == sample_weight[0]))
 
     def objective(flat: np.ndarray) -> tuple[float, np.ndarray]:
         params = unflatten(flat, shapes, sizes)
         raw = setup.model.forward(params, X)
-        value = float(scaled_weight @ setup.loss.value(Y, raw))
-        grad_raw = setup.loss.gradient(Y, raw) * scaled_weight[:, np.newaxis]
+        losses, grad_raw = setup.loss.value_and_gradient(Y, raw)
+        if uniform:  # the usual case: a mean, without two n-sized multiplies
+            value = float(losses.mean())
+            grad_raw *= 1.0 / len(losses)
+        else:
+            value = float(scaled_weight @ losses)
+            grad_raw *= scaled_weight[:, np.newaxis]
         grads = setup.model.backward(params, X, grad_raw)
         _add_penalty_gradient(setup, params, grads, 0)
         value += setup.alpha * penalty_value(setup, params)
