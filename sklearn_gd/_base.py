@@ -214,7 +214,11 @@ class BaseGD(BaseEstimator):
                     components["loss"], y_for_scoring[held_out], sample_weight[held_out]
                 ),
             )
-        X_train, Y_train, w_train = X[train], Y[train], sample_weight[train]
+        if validation is None:
+            # Indexing a CSR matrix with slice(None) would copy all of it.
+            X_train, Y_train, w_train = X, Y, sample_weight
+        else:
+            X_train, Y_train, w_train = X[train], Y[train], sample_weight[train]
         if w_train.sum() <= 0:
             raise ValueError(
                 "The training samples all have zero sample_weight; at least one must "
