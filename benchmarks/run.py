@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import json
 import math
@@ -468,46 +469,6 @@ def _epoch_vs_floor(ctx: Context, task: str, optimizer: str) -> Row:
     )
 
 
-def row_epoch_clf_sgd(ctx: Context) -> Row:
-    """Dense epoch, GDClassifier(sgd) / SGDClassifier(log_loss)."""
-    return _epoch_vs_sklearn(ctx, "clf", "sgd")
-
-
-def row_epoch_clf_adam(ctx: Context) -> Row:
-    """Dense epoch, GDClassifier(adam) / SGDClassifier(log_loss)."""
-    return _epoch_vs_sklearn(ctx, "clf", "adam")
-
-
-def row_epoch_reg_sgd(ctx: Context) -> Row:
-    """Dense epoch, GDRegressor(sgd) / SGDRegressor()."""
-    return _epoch_vs_sklearn(ctx, "reg", "sgd")
-
-
-def row_epoch_reg_adam(ctx: Context) -> Row:
-    """Dense epoch, GDRegressor(adam) / SGDRegressor()."""
-    return _epoch_vs_sklearn(ctx, "reg", "adam")
-
-
-def row_floor_clf_sgd(ctx: Context) -> Row:
-    """Dense epoch of GDClassifier(sgd) / the floor."""
-    return _epoch_vs_floor(ctx, "clf", "sgd")
-
-
-def row_floor_clf_adam(ctx: Context) -> Row:
-    """Dense epoch of GDClassifier(adam) / the floor."""
-    return _epoch_vs_floor(ctx, "clf", "adam")
-
-
-def row_floor_reg_sgd(ctx: Context) -> Row:
-    """Dense epoch of GDRegressor(sgd) / the floor."""
-    return _epoch_vs_floor(ctx, "reg", "sgd")
-
-
-def row_floor_reg_adam(ctx: Context) -> Row:
-    """Dense epoch of GDRegressor(adam) / the floor."""
-    return _epoch_vs_floor(ctx, "reg", "adam")
-
-
 def _float32_vs_float64(ctx: Context, optimizer: str) -> Row:
     X, _ = ctx.classification32
     return Row(
@@ -519,16 +480,6 @@ def _float32_vs_float64(ctx: Context, optimizer: str) -> Row:
         target=0.65,
         notes="same data, both ours",
     )
-
-
-def row_float32_sgd(ctx: Context) -> Row:
-    """GDClassifier(sgd) epoch, float32 / float64."""
-    return _float32_vs_float64(ctx, "sgd")
-
-
-def row_float32_adam(ctx: Context) -> Row:
-    """GDClassifier(adam) epoch, float32 / float64."""
-    return _float32_vs_float64(ctx, "adam")
 
 
 def _sparse_vs_sklearn(ctx: Context, optimizer: str) -> Row:
@@ -695,16 +646,20 @@ def row_memory_sparse(ctx: Context) -> Row:
 
 # Table order. Memory rows come last: tracing must not overlap any timing.
 ROWS: list[Callable[[Context], Row]] = [
-    row_epoch_clf_sgd,
-    row_epoch_clf_adam,
-    row_epoch_reg_sgd,
-    row_epoch_reg_adam,
-    row_floor_clf_sgd,
-    row_floor_clf_adam,
-    row_floor_reg_sgd,
-    row_floor_reg_adam,
-    row_float32_sgd,
-    row_float32_adam,
+    *(
+        functools.partial(_epoch_vs_sklearn, task=task, optimizer=optimizer)
+        for task in ("clf", "reg")
+        for optimizer in ("sgd", "adam")
+    ),
+    *(
+        functools.partial(_epoch_vs_floor, task=task, optimizer=optimizer)
+        for task in ("clf", "reg")
+        for optimizer in ("sgd", "adam")
+    ),
+    *(
+        functools.partial(_float32_vs_float64, optimizer=optimizer)
+        for optimizer in ("sgd", "adam")
+    ),
     row_sparse_sgd,
     row_sparse_adam,
     row_sparse_floor,
