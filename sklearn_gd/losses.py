@@ -428,6 +428,8 @@ class LogLoss(ClassificationLoss):
         return one_hot
 
     def value(self, y, raw):
+        if raw.shape[1] == 1:
+            return (np.logaddexp(0, raw) - y * raw)[:, 0]
         return self.value_and_gradient(y, raw)[0]
 
     def gradient(self, y, raw):
@@ -437,7 +439,7 @@ class LogLoss(ClassificationLoss):
 
     def value_and_gradient(self, y, raw):
         if raw.shape[1] == 1:
-            return (np.logaddexp(0, raw) - y * raw)[:, 0], expit(raw) - y
+            return self.value(y, raw), self.gradient(y, raw)
         # One pass of exponentials serves both: with z = f - max_k f_k,
         # logsumexp(f) = max f + log sum exp(z) and softmax(f) = exp(z) / sum.
         # Plain numpy: scipy's logsumexp and softmax each redo the exponentials
