@@ -243,8 +243,8 @@ class _BatchSource:
     Dense shuffled batches are gathered into one reused buffer, so an epoch
     never copies the whole of ``X``; unshuffled batches are views. A shuffled
     CSR matrix is permuted once per epoch (one copy of its arrays), and its
-    batches are CSR matrices over slices of the permuted arrays: scipy's
-    fancy row indexing per batch costs several times more. A
+    batches are :class:`_CsrBatch` views of slices of the permuted arrays:
+    scipy's fancy row indexing per batch costs several times more. A
     ``sample_weight`` of None stays None.
     """
 
@@ -272,11 +272,14 @@ class _BatchSource:
         if self.sample_weight is not None:
             sample_weight = self.sample_weight.take(order)
         X = self.X[order] if self.buffer is None else None
+        csr_batch = None
         for start in range(0, self.n_samples, self.batch_size):
             rows = order[start : start + self.batch_size]
             batch = slice(start, start + self.batch_size)
             if self.buffer is None:
-                X_batch = _csr_rows(X, start, start + len(rows))
+                if csr_batch is None or csr_batch.shape[0] != len(rows):
+                    csr_batch = _CsrBatch(len(rows), X.shape[1], X.dtype)
+                X_batch = csr_batch.point_to(X, start)
             else:
                 X_batch = self.buffer[: len(rows)]
                 # mode="clip" (a no-op for valid rows): with the default
@@ -287,17 +290,33 @@ class _BatchSource:
             yield X_batch, Y[batch], weights
 
 
-def _csr_rows(X, start: int, stop: int):
-    """Rows ``start:stop`` of CSR ``X`` as a CSR matrix sharing its arrays."""
-    first, last = X.indptr[start], X.indptr[stop]
-    return sp.csr_matrix(
-        (
-            X.data[first:last],
-            X.indices[first:last],
-            X.indptr[start : stop + 1] - first,
-        ),
-        shape=(stop - start, X.shape[1]),
-    )
+class _CsrBatch:
+    """A run of consecutive rows of a CSR matrix, reused from batch to batch.
+
+    Supports what the model asks of a batch, ``batch @ W`` and
+    ``batch.T @ G``. It holds one CSR matrix and its transpose (CSC) over the
+    same arrays and points both at the next rows by assigning their public
+    ``data``, ``indices`` and ``indptr``. Building two scipy matrices per batch
+    (constructor and format checks) cost three times the products themselves.
+    """
+
+    def __init__(self, n_rows: int, n_features: int, dtype) -> None:
+        self.matrix = sp.csr_matrix((n_rows, n_features), dtype=dtype)
+        self.T = self.matrix.T
+        self.shape = self.matrix.shape
+
+    def point_to(self, X, start: int) -> _CsrBatch:
+        """Make this batch rows ``start:start + n_rows`` of ``X``; return self."""
+        stop = start + self.shape[0]
+        first, last = X.indptr[start], X.indptr[stop]
+        data, indices = X.data[first:last], X.indices[first:last]
+        indptr = X.indptr[start : stop + 1] - first
+        for matrix in (self.matrix, self.T):
+            matrix.data, matrix.indices, matrix.indptr = data, indices, indptr
+        return self
+
+    def __matmul__(self, other: np.ndarray) -> np.ndarray:
+        return self.matrix @ other
 
 
 def _add_penalty_gradient(setup, params, grads, decay_share) -> None:
