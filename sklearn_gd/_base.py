@@ -26,6 +26,7 @@ from ._engine import (
     TrainingState,
     Validation,
     baseline_loss,
+    flat_copy,
     run_epochs,
     run_full_batch,
     steps_per_epoch,
@@ -251,7 +252,8 @@ class BaseGD(BaseEstimator):
             params = self._initial_params(model, constant, X.shape[1], X.dtype)
             state = TrainingState(
                 params,
-                setup.optimizer.init(params),
+                # The engine hands the optimizer one flat parameter vector.
+                setup.optimizer.init([flat_copy(params)]),
                 baseline_loss=baseline_loss(setup.loss, Y_train, w_train, constant),
             )
 

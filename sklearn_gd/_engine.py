@@ -152,13 +152,19 @@ def run_epochs(
     relative_weight = sample_weight / sample_weight.mean()
     if np.all(relative_weight == 1):
         relative_weight = None
-    penalized = setup.model.penalized
     needs_prox = not setup.penalty.is_smooth
     decay_share = (
         setup.penalty.l2_share if setup.optimizer.decoupled_weight_decay else 0.0
     )
     batches = _BatchSource(X, Y, relative_weight, batch_size, setup.shuffle)
     state.converged = False
+    # The optimizer sees all parameters as one flat vector, and their gradients
+    # as another: one optimizer update per batch instead of one per array
+    # halves the small numpy calls that dominate a mini-batch step. The model
+    # and the penalty work on views of the same memory.
+    flat, state.params = flat_views(flat_copy(state.params), state.params)
+    flat_grad, grads = flat_views(np.empty_like(flat), state.params)
+    weight_slices = _weight_slices(setup.model, state.params)
 
     # Mini-batch products are too small to gain from BLAS threads, and waking
     # them costs more than the work; with another process busy (GridSearchCV
@@ -190,9 +196,9 @@ def run_epochs(
                 else:
                     data_loss += float(w_batch @ losses)
                     grad_raw *= (w_batch * (1.0 / len(w_batch)))[:, np.newaxis]
-                grads = setup.model.backward(state.params, X_batch, grad_raw)
+                setup.model.backward(state.params, X_batch, grad_raw, out=grads)
                 _add_penalty_gradient(setup, state.params, grads, decay_share)
-                setup.optimizer.clip(grads)
+                setup.optimizer.clip([flat_grad])
 
                 lr = float(
                     setup.schedule.value(
@@ -203,17 +209,17 @@ def run_epochs(
                     )
                 )
                 if decay_share:
-                    for param, is_weight in zip(state.params, penalized):
-                        if is_weight:
-                            param *= 1 - lr * setup.alpha * decay_share
-                setup.optimizer.step(state.params, grads, state.optimizer_state, lr)
+                    for index, _ in weight_slices:
+                        state.params[index] *= 1 - lr * setup.alpha * decay_share
+                setup.optimizer.step([flat], [flat_grad], state.optimizer_state, lr)
                 if needs_prox and setup.alpha > 0:
-                    for index, is_weight in enumerate(penalized):
-                        if is_weight:
-                            step = setup.optimizer.step_size(
-                                state.optimizer_state, index, lr
-                            )
-                            setup.penalty.prox(state.params[index], setup.alpha * step)
+                    step = setup.optimizer.step_size(state.optimizer_state, 0, lr)
+                    for index, part in weight_slices:
+                        if np.ndim(step):  # per coordinate: this array's share
+                            threshold = step[part].reshape(state.params[index].shape)
+                        else:
+                            threshold = step
+                        setup.penalty.prox(state.params[index], setup.alpha * threshold)
                 state.t += 1
 
             state.n_iter += 1
@@ -317,6 +323,30 @@ class _CsrBatch:
 
     def __matmul__(self, other: np.ndarray) -> np.ndarray:
         return self.matrix @ other
+
+
+def flat_copy(params: list[np.ndarray]) -> np.ndarray:
+    """All of ``params`` raveled into one new flat array."""
+    return np.concatenate([np.ravel(param) for param in params])
+
+
+def flat_views(
+    flat: np.ndarray, params_like: list[np.ndarray]
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``flat`` and views of it shaped as ``params_like``."""
+    shapes = [param.shape for param in params_like]
+    sizes = [param.size for param in params_like]
+    return flat, unflatten(flat, shapes, sizes)
+
+
+def _weight_slices(model: LinearModel, params: list[np.ndarray]):
+    """``(index, slice of the flat vector)`` of each penalized parameter."""
+    slices, offset = [], 0
+    for index, (param, is_weight) in enumerate(zip(params, model.penalized)):
+        if is_weight:
+            slices.append((index, slice(offset, offset + param.size)))
+        offset += param.size
+    return slices
 
 
 def _add_penalty_gradient(setup, params, grads, decay_share) -> None:
@@ -467,7 +497,7 @@ def run_full_batch(
     """Minimise the exact objective with a full-batch solver (``lbfgs``)."""
     dtype = state.params[0].dtype
     objective = full_batch_objective(setup, X, Y, sample_weight, state.params)
-    x0 = np.concatenate([np.ravel(p) for p in state.params]).astype(float)
+    x0 = flat_copy(state.params).astype(float)
     curve: list[float] = []
 
     def record(intermediate_result) -> None:

@@ -24,6 +24,7 @@ class LinearModel:
 
     def __init__(self, fit_intercept: bool) -> None:
         self.fit_intercept = fit_intercept
+        self._ones = np.ones(0)
 
     @property
     def penalized(self) -> list[bool]:
@@ -50,20 +51,33 @@ class LinearModel:
         return raw
 
     def backward(
-        self, params: list[np.ndarray], X, grad_raw: np.ndarray
+        self,
+        params: list[np.ndarray],
+        X,
+        grad_raw: np.ndarray,
+        out: list[np.ndarray] | None = None,
     ) -> list[np.ndarray]:
         """Gradients of ``sum_i grad_raw_i . raw_i`` with respect to the parameters.
 
         ``grad_raw`` already carries the sample weights and the normalisation, so
-        this is the gradient of the data term.
+        this is the gradient of the data term. With ``out`` (arrays shaped as
+        ``params``) the gradients are written there and ``out`` is returned.
         """
-        grad_weights = np.asarray(X.T @ grad_raw)
-        if not self.fit_intercept:
-            return [grad_weights]
-        # A product with ones: numpy's column sums of an (n, K) array with K > 1
-        # are strided and ~10x slower (this matters for full-batch lbfgs).
-        ones = np.ones(grad_raw.shape[0], dtype=grad_raw.dtype)
-        return [grad_weights, ones @ grad_raw]
+        if out is None:
+            out = [np.empty_like(param, dtype=grad_raw.dtype) for param in params]
+        if isinstance(X, np.ndarray):
+            np.matmul(X.T, grad_raw, out=out[0])
+        else:  # sparse: scipy has no out=
+            out[0][...] = X.T @ grad_raw
+        if self.fit_intercept:
+            # A product with ones: numpy's column sums of an (n, K) array with
+            # K > 1 are strided and ~10x slower (this matters for full-batch
+            # lbfgs). The ones are kept, as mini-batches mostly share one size.
+            n_samples = grad_raw.shape[0]
+            if self._ones.shape[0] != n_samples or self._ones.dtype != grad_raw.dtype:
+                self._ones = np.ones(n_samples, dtype=grad_raw.dtype)
+            np.matmul(self._ones, grad_raw, out=out[1])
+        return out
 
     def to_attributes(self, params: list[np.ndarray]):
         """``coef_`` of shape (n_outputs, n_features) and ``intercept_``."""
