@@ -71,46 +71,66 @@ class BaseGD(BaseEstimator):
     # ------------------------------------------------------------------
     # Parameters and components
 
+    def _component_kinds(self) -> dict[str, tuple[type, dict]]:
+        """Each component parameter's base class and string shorthands."""
+        penalty_shorthands = {
+            **penalties.PENALTIES,
+            "elasticnet": lambda: penalties.ElasticNet(l1_ratio=self.l1_ratio),
+            # Handled apart; listed so that the error message names it as allowed.
+            None: penalties.NoPenalty,
+        }
+        return {
+            "loss": (self._loss_base, self._loss_shorthands),
+            "penalty": (penalties.Penalty, penalty_shorthands),
+            "optimizer": (optimizers.Optimizer, optimizers.OPTIMIZERS),
+            "schedule": (schedules.Schedule, schedules.SCHEDULES),
+        }
+
+    def _component(self, name: str, value):
+        """The validated component object for ``value`` of parameter ``name``."""
+        if name == "penalty" and value is None:
+            return penalties.NoPenalty()
+        base, shorthands = self._component_kinds()[name]
+        return resolve_component(
+            value,
+            name=name,
+            owner=type(self).__name__,
+            base=base,
+            shorthands=shorthands,
+        )
+
+    def set_params(self, **params):
+        """Set parameters, those of components included (``optimizer__beta1``).
+
+        A nested key on a component given as a string first replaces the string
+        by the object it stands for (``"adam"`` by ``Adam()``), so that
+        ``GridSearchCV(GDRegressor(), {"optimizer__beta1": [0.8, 0.9]})`` works
+        with the default ``optimizer="adam"``.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, and ``<component>__<parameter>`` keys.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        nested_owners = {key.split("__", 1)[0] for key in params if "__" in key}
+        for name in nested_owners & set(self._component_kinds()):
+            value = params.get(name, getattr(self, name))
+            if isinstance(value, str):
+                params[name] = self._component(name, value)
+        return super().set_params(**params)
+
     def _resolve_components(self) -> dict:
         """Validate every parameter and return the component objects to use."""
         owner = type(self).__name__
         check_params(owner, self.get_params(deep=False), self._parameter_constraints)
-        loss = resolve_component(
-            self.loss,
-            name="loss",
-            owner=owner,
-            base=self._loss_base,
-            shorthands=self._loss_shorthands,
-        )
-        penalty_shorthands = {
-            **penalties.PENALTIES,
-            "elasticnet": lambda: penalties.ElasticNet(l1_ratio=self.l1_ratio),
-            # Handled below; listed so that the error message names it as allowed.
-            None: penalties.NoPenalty,
-        }
-        if self.penalty is None:
-            penalty = penalties.NoPenalty()
-        else:
-            penalty = resolve_component(
-                self.penalty,
-                name="penalty",
-                owner=owner,
-                base=penalties.Penalty,
-                shorthands=penalty_shorthands,
-            )
-        optimizer = resolve_component(
-            self.optimizer,
-            name="optimizer",
-            owner=owner,
-            base=optimizers.Optimizer,
-            shorthands=optimizers.OPTIMIZERS,
-        )
-        schedule = resolve_component(
-            self.schedule,
-            name="schedule",
-            owner=owner,
-            base=schedules.Schedule,
-            shorthands=schedules.SCHEDULES,
+        loss, penalty, optimizer, schedule = (
+            self._component(name, getattr(self, name))
+            for name in ("loss", "penalty", "optimizer", "schedule")
         )
         if optimizer.full_batch:
             for name, component in (("penalty", penalty), ("loss", loss)):

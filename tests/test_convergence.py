@@ -566,3 +566,28 @@ def test_grid_search_loss_epsilon():
     search = GridSearchCV(GDRegressor(random_state=0, max_iter=200), param_grid, cv=3)
     fit_quietly(search, X, y)
     check_grid_search(search, param_grid)
+
+
+@pytest.mark.parametrize(
+    "estimator, param_grid, expected",
+    [
+        (GDClassifier(random_state=0), {"optimizer__beta1": [0.5, 0.9]}, Adam),
+        (
+            GDClassifier(optimizer="momentum", random_state=0),
+            {"optimizer__momentum": [0.5, 0.9]},
+            SGD,
+        ),
+    ],
+    ids=["default-adam", "momentum"],
+)
+def test_grid_search_nested_params_of_string_components(
+    estimator, param_grid, expected
+):
+    # DESIGN: GridSearchCV(est, {"optimizer__beta1": [...]}) works with the
+    # default optimizer="adam", a string: the shorthand becomes its object.
+    X, y = breast_cancer()
+    search = GridSearchCV(estimator, param_grid, cv=3, scoring="neg_log_loss")
+    fit_quietly(search, X, y)
+    check_grid_search(search, param_grid)
+    assert type(search.best_estimator_.optimizer) is expected
+    assert isinstance(estimator.optimizer, str)  # the grid's base is untouched
