@@ -30,6 +30,7 @@ from ._engine import (
     run_epochs,
     run_full_batch,
     steps_per_epoch,
+    worse_than_constant,
 )
 from ._model import LinearModel
 from .validation import Boolean, InstanceOf, Interval, Options, check_params
@@ -270,11 +271,14 @@ class BaseGD(BaseEstimator):
         else:
             constant = self._best_constant(setup.loss, Y_train, w_train)
             params = self._initial_params(model, constant, X.shape[1], X.dtype)
+            baseline = baseline_loss(setup.loss, Y_train, w_train, constant)
+            zero = baseline_loss(setup.loss, Y_train, w_train, np.zeros_like(constant))
             state = TrainingState(
                 params,
                 # The engine hands the optimizer one flat parameter vector.
                 setup.optimizer.init([flat_copy(params)]),
-                baseline_loss=baseline_loss(setup.loss, Y_train, w_train, constant),
+                baseline_loss=baseline,
+                divergence_scale=max(baseline, zero),
             )
 
         if setup.optimizer.full_batch:
@@ -294,14 +298,32 @@ class BaseGD(BaseEstimator):
             )
         if validation is not None and state.best_params is not None:
             state.params = [param.copy() for param in state.best_params]
-        if not partial and not state.converged and self.tol is not None:
+        if not partial and validation is None and worse_than_constant(state):
             warnings.warn(
-                f"{type(self).__name__} reached max_iter={self.max_iter} before the "
-                f"objective stopped improving by tol={self.tol}; consider increasing "
-                "max_iter or learning_rate.",
+                f"{type(self).__name__} ended with an objective of "
+                f"{state.loss_curve[-1]:.3g}, above the {state.baseline_loss:.3g} "
+                "of the best constant model it started from: training made the "
+                "fit worse. The step is too large for the scale of the problem; "
+                "try a smaller learning_rate, optimizer='sgd' (steps proportional "
+                "to the gradient) or 'lbfgs' (smooth losses), or scaling X and y.",
                 ConvergenceWarning,
                 stacklevel=3,
             )
+        elif not partial and not state.converged and self.tol is not None:
+            if setup.optimizer.full_batch:
+                message = (
+                    f"{type(self).__name__} stopped after {state.n_iter} lbfgs "
+                    f"iterations (max_iter={self.max_iter}) with the gradient still "
+                    f"above tol={self.tol}; scale X (e.g. StandardScaler in a "
+                    "Pipeline) or increase max_iter."
+                )
+            else:
+                message = (
+                    f"{type(self).__name__} reached max_iter={self.max_iter} before "
+                    f"the objective stopped improving by tol={self.tol}; consider "
+                    "increasing max_iter or learning_rate."
+                )
+            warnings.warn(message, ConvergenceWarning, stacklevel=3)
         self._set_fitted_attributes(model, state)
         return self
 

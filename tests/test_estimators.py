@@ -449,6 +449,73 @@ def test_diverging_run_stopped_by_plateau_rule_still_raises():
         GDRegressor(optimizer="sgd", learning_rate=1e3, random_state=0).fit(X * 100, y)
 
 
+def test_poisson_divergence_is_caught_despite_a_negative_baseline():
+    # Poisson's best-constant objective is negative (mean 5: 5 - 5 log 5), so a
+    # yardstick of that objective alone judged nothing; predictions reached 1e89.
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 3)[:50] * 1000 + 50
+    y = rng.poisson(5, 50).astype(float)
+    estimator = GDRegressor(loss="poisson", max_iter=50, random_state=0)
+    with pytest.raises(ValueError, match="diverged"):
+        estimator.fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "estimator, x_scale, y_scale",
+    [
+        # Adam moves each weight by ~learning_rate whatever the gradient, far
+        # too much for targets of size 1e-4.
+        (GDRegressor(random_state=0), 1.0, 1e-4),
+        # Plain SGD with a huge step on a bounded-gradient loss: no blow-up
+        # (DIVERGENCE_FACTOR is not reached), but far worse than the mean.
+        (
+            GDRegressor(
+                loss="huber", optimizer="sgd", learning_rate=10, tol=None, max_iter=50
+            ),
+            1000.0,
+            1.0,
+        ),
+    ],
+    ids=["adam-tiny-targets", "sgd-huber-huge-step"],
+)
+def test_fit_worse_than_the_constant_it_started_from_warns(estimator, x_scale, y_scale):
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 3)
+    y = X @ [1.0, -2.0, 0.5] + 0.1 * rng.randn(200)
+    X, y = X * x_scale + 50 * (x_scale > 1), y * y_scale
+    with pytest.warns(ConvergenceWarning, match="best constant model") as record:
+        estimator.fit(X, y)
+    assert estimator.score(X, y) < 0  # the warning is about a real failure
+    # Not the generic advice to increase learning_rate.
+    assert not any("increasing" in str(warning.message) for warning in record)
+
+
+def test_near_constant_target_is_not_reported_as_divergence():
+    # Best constant objective ~5e-13: the old yardstick (1e6 x that) called an
+    # ordinary noise floor of 5e-7 a divergence and raised.
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 3)
+    y = 5 + 1e-6 * rng.randn(200)
+    with pytest.warns(ConvergenceWarning, match="best constant model"):
+        estimator = GDRegressor(random_state=0).fit(X, y)
+    assert np.isfinite(estimator.coef_).all()
+
+
+def test_lbfgs_stopping_far_from_the_optimum_warns():
+    # L-BFGS-B reports success when the objective stops decreasing at machine
+    # precision; on features of size ~1000 that happened with gradient 331.
+    rng = np.random.RandomState(1)
+    X = rng.randn(50, 3) * 1000 + 50
+    y = rng.poisson(5, 50).astype(float)
+    with pytest.warns(ConvergenceWarning, match="gradient still above tol"):
+        GDRegressor(loss="poisson", optimizer="lbfgs").fit(X, y)
+    # Scaled, the same problem converges silently.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        scaled = StandardScaler().fit_transform(X)
+        GDRegressor(loss="poisson", optimizer="lbfgs").fit(scaled, y)
+
+
 def fitted_then_failing(case):
     """A fitted estimator, its training data, a call that fails, and the
     error message expected."""
