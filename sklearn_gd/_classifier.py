@@ -86,8 +86,12 @@ class GDClassifier(ClassifierMixin, BaseGD):
     verbose : int, default=0
         Print the objective after each epoch.
     class_weight : dict, "balanced" or None, default=None
-        Weights per class, multiplied into the sample weights; ``"balanced"``
-        uses ``n_samples / (n_classes * np.bincount(y))``.
+        Weights per class, multiplied into the sample weights. ``"balanced"``
+        gives class ``k`` the weight ``sum(s) / (n_classes * S_k)``, with ``s``
+        the sample weights (ones by default), ``S_k`` their sum over class ``k``
+        and ``n_classes`` the number of classes with ``S_k > 0``: without
+        ``sample_weight``, ``n_samples / (n_classes * np.bincount(y))``. In
+        ``partial_fit``, from the samples of each call.
 
     Attributes
     ----------
@@ -102,7 +106,9 @@ class GDClassifier(ClassifierMixin, BaseGD):
     t_ : int
         Update steps taken.
     loss_curve_ : ndarray of shape (n_iter_,)
-        Objective per epoch.
+        Objective per epoch: the data term and ``alpha R(W)``, both taken at the
+        parameters each mini-batch saw, before its update, and averaged over the
+        epoch's samples (for ``lbfgs``, ``J`` after each iteration).
     learning_rate_curve_ : ndarray of shape (n_iter_,)
         Step size at each epoch's end.
     validation_scores_ : ndarray of shape (n_iter_,) or None

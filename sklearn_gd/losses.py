@@ -66,8 +66,8 @@ class Loss(Component):
     """Base class of all losses.
 
     Subclasses implement :meth:`value` and :meth:`gradient`; :meth:`constant`
-    has a generic default (a bounded 1-D minimisation per output) that subclasses
-    replace with a closed form where there is one.
+    has a generic default (the root of the weighted mean gradient per output,
+    by ``brentq``) that subclasses replace with a closed form where there is one.
 
     Attributes
     ----------
