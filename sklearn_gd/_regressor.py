@@ -221,11 +221,16 @@ class GDRegressor(RegressorMixin, BaseGD):
 
     def _prepare_targets(self, y, sample_weight, loss, *, classes, partial):
         single_output = y.ndim == 1
-        if partial and hasattr(self, "coef_") and single_output != self._single_output:
-            raise ValueError(
-                "y has a different number of outputs than in the previous call to "
-                "partial_fit."
-            )
+        n_outputs = 1 if single_output else y.shape[1]
+        if partial and hasattr(self, "coef_"):
+            previous = 1 if self._single_output else self.coef_.shape[0]
+            if single_output != self._single_output or n_outputs != previous:
+                raise ValueError(
+                    f"y has {n_outputs} output(s) ({'1-D' if single_output else '2-D'})"
+                    f", but the previous call to partial_fit had {previous} "
+                    f"({'1-D' if self._single_output else '2-D'}); every call must "
+                    "pass targets of the same shape."
+                )
         Y = np.asarray(y, dtype=sample_weight.dtype)
         Y = Y.reshape(-1, 1) if Y.ndim == 1 else Y
         loss.check_targets(Y)

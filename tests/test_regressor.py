@@ -109,8 +109,12 @@ def test_column_vector_target_is_one_output_kept_2d():
 def test_partial_fit_with_a_different_number_of_outputs_raises():
     X, Y = make_regression(n_samples=50, n_features=4, n_targets=2, random_state=0)
     model = GDRegressor().partial_fit(X, Y)
-    with pytest.raises(ValueError, match="outputs"):
+    with pytest.raises(ValueError, match="y has 1 output.*previous call.* had 2"):
         model.partial_fit(X, Y[:, 0])
+    # Same dimensionality, other width: a clear message, not a numpy broadcast
+    # error from inside the loss.
+    with pytest.raises(ValueError, match="y has 4 output.*previous call.* had 2"):
+        model.partial_fit(X, np.hstack([Y, Y]))
 
 
 # ---------------------------------------------------------------------------
