@@ -279,7 +279,17 @@ class BaseGD(BaseEstimator):
                 setup.optimizer.init([flat_copy(params)]),
                 baseline_loss=baseline,
                 divergence_scale=max(baseline, zero),
+                learning_rate_scale=(
+                    setup.loss.output_scale(Y_train, w_train)
+                    if setup.optimizer.scale_free
+                    else 1.0
+                ),
             )
+        if self.learning_rate == "auto":
+            # Adam-like steps move each weight by about the step size, and the
+            # weights to reach grow with the spread of y: in y's units, the
+            # default step gives the same fit whatever those units are.
+            setup.learning_rate *= state.learning_rate_scale
 
         if setup.optimizer.full_batch:
             run_full_batch(setup, state, X_train, Y_train, w_train)
@@ -355,12 +365,21 @@ class BaseGD(BaseEstimator):
 
     def _validation_split(self, y, rng):
         indices = np.arange(len(y))
-        train, held_out = train_test_split(
-            indices,
-            test_size=self.validation_fraction,
-            random_state=rng,
-            stratify=y if self._is_classifier else None,
-        )
+        try:
+            train, held_out = train_test_split(
+                indices,
+                test_size=self.validation_fraction,
+                random_state=rng,
+                stratify=y if self._is_classifier else None,
+            )
+        except ValueError as error:  # e.g. fewer held-out samples than classes
+            raise ValueError(
+                f"early_stopping=True cannot hold out validation_fraction="
+                f"{self.validation_fraction} of {len(y)} samples: "
+                f"{str(error).rstrip('.')}. Increase "
+                "validation_fraction, pass more samples, or use "
+                "early_stopping=False."
+            ) from error
         if len(held_out) < 2:
             raise ValueError(
                 f"validation_fraction={self.validation_fraction} leaves "

@@ -79,6 +79,9 @@ class TrainingState:
     # of the all-zero output, so that a near-perfect constant (baseline ~ 0) or
     # a negative baseline (Poisson) does not make the test meaningless.
     divergence_scale: float = math.nan
+    # What learning_rate="auto" is multiplied by (Loss.output_scale for a
+    # scale-free optimizer, else 1), fixed at the first fit or partial_fit.
+    learning_rate_scale: float = 1.0
     plateau_scale: float = 1.0
     converged: bool = False
 

@@ -114,15 +114,14 @@ class GDRegressor(RegressorMixin, BaseGD):
 
     Examples
     --------
-    Adam moves each weight by roughly ``learning_rate`` (0.05) per update, and
-    the coefficients here are 70 to 97: ``batch_size=10`` gives 20 updates per
-    epoch instead of one.
+    Raw targets (coefficients up to 97) with the default step, which Adam
+    takes in units of ``y``:
 
     >>> from sklearn.datasets import make_regression
     >>> from sklearn_gd import GDRegressor
     >>> from sklearn_gd.optimizers import Adam
     >>> X, y = make_regression(n_samples=200, n_features=5, noise=1.0, random_state=0)
-    >>> model = GDRegressor(optimizer=Adam(beta1=0.8), batch_size=10, random_state=0)
+    >>> model = GDRegressor(optimizer=Adam(beta1=0.8), random_state=0)
     >>> round(model.fit(X, y).score(X, y), 3)
     1.0
     """

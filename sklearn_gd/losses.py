@@ -163,6 +163,11 @@ class Loss(Component):
                 )
         return best
 
+    def output_scale(self, y: np.ndarray, sample_weight: np.ndarray) -> float:
+        """The size of the raw outputs a fit must reach; 1 unless a subclass
+        knows better (logits and log-means are unit-free)."""
+        return 1.0
+
 
 class RegressionLoss(Loss):
     """Base class of regression losses: raw output on the scale of ``y``.
@@ -179,6 +184,20 @@ class RegressionLoss(Loss):
     def inverse_link(self, raw: np.ndarray) -> np.ndarray:
         """Map raw outputs to predictions of ``y`` (identity by default)."""
         return raw
+
+    def output_scale(self, y: np.ndarray, sample_weight: np.ndarray) -> float:
+        """The size of the raw outputs a fit must reach: the targets' spread.
+
+        The weighted standard deviation of ``y``, pooled over outputs
+        (``sqrt`` of the mean variance); 1 if that is 0. The estimators scale
+        ``learning_rate="auto"`` by it for optimizers whose step does not grow
+        with the gradient (Adam and kin), so that their results do not depend
+        on the units of ``y``.
+        """
+        mean = np.average(y, axis=0, weights=sample_weight)
+        variance = np.average((y - mean) ** 2, axis=0, weights=sample_weight)
+        scale = float(np.sqrt(np.mean(variance)))
+        return scale if np.isfinite(scale) and scale > 0 else 1.0
 
     def check_targets(self, y: np.ndarray) -> None:
         """Raise ``ValueError`` if ``y`` is outside the loss's domain."""
@@ -390,6 +409,10 @@ class Poisson(RegressionLoss):
 
     def inverse_link(self, raw):
         return np.exp(raw)
+
+    def output_scale(self, y, sample_weight):
+        # The raw output is log(mean): its size does not follow the units of y.
+        return 1.0
 
     def constant(self, y, sample_weight):
         mean = np.average(y, axis=0, weights=sample_weight)

@@ -72,12 +72,19 @@ class Optimizer(Component):
         The base step an estimator uses with ``learning_rate="auto"``: 0.05,
         suited to standardised features, except where the method's own scale
         differs (Adagrad, Adadelta).
+    scale_free : bool
+        True for optimizers whose step is about ``lr`` per coordinate whatever
+        the gradient's size (Adam and kin, RMSprop, Adagrad, Adadelta). With
+        ``learning_rate="auto"`` a regressor multiplies their default step by
+        the spread of ``y`` (:meth:`~sklearn_gd.losses.Loss.output_scale`), as
+        the weights to reach grow with it; SGD's step ``lr * g`` already does.
     """
 
     _parameter_constraints = dict(_CLIP_CONSTRAINTS)
     decoupled_weight_decay = False
     full_batch = False
     default_learning_rate = 0.05
+    scale_free = False
 
     def __init__(
         self, clip_norm: float | None = None, clip_value: float | None = None
@@ -244,6 +251,8 @@ class Adam(Optimizer):
         "eps": [Interval(Real, 0, None, "neither")],
     }
 
+    scale_free = True
+
     def __init__(
         self,
         beta1: float = 0.9,
@@ -358,6 +367,8 @@ class RMSprop(Optimizer):
         "eps": [Interval(Real, 0, None, "neither")],
     }
 
+    scale_free = True
+
     def __init__(
         self,
         rho: float = 0.99,
@@ -414,6 +425,8 @@ class Adagrad(Optimizer):
         "eps": [Interval(Real, 0, None, "neither")],
         "initial_accumulator_value": [Interval(Real, 0, None, "left")],
     }
+
+    scale_free = True
 
     def __init__(
         self,
@@ -476,6 +489,8 @@ class Adadelta(Optimizer):
         "rho": [Interval(Real, 0, 1, "left")],
         "eps": [Interval(Real, 0, None, "neither")],
     }
+
+    scale_free = True
 
     def __init__(
         self,
