@@ -243,10 +243,18 @@ def run_epochs(
             if _should_stop(setup, state, objective, validation, stop_on_plateau):
                 state.converged = True
                 break
+        # The epoch objective is taken before each update, so the last update
+        # is not in it: one partial_fit call with a huge step left weights of
+        # 1e8 behind unjudged. The last batch at the final parameters judges it
+        # for the price of one forward pass.
+        final = batch_objective(setup, state.params, X_batch, Y_batch, w_batch)
     # A run may blow up and recover (a schedule's warm-up, say), so only its end
     # is judged.
     check_not_exploding(
-        state.loss_curve[-1], state.divergence_scale, state.n_iter, setup.learning_rate
+        max(state.loss_curve[-1], final),
+        state.divergence_scale,
+        state.n_iter,
+        setup.learning_rate,
     )
     return state
 
@@ -371,6 +379,15 @@ def _add_penalty_gradient(setup, params, grads, decay_share) -> None:
                 grad -= (setup.alpha * decay_share) * param
 
 
+def batch_objective(setup: TrainingSetup, params, X, Y, relative_weight) -> float:
+    """``J`` on one batch: its (relatively weighted) mean loss plus the penalty."""
+    losses = setup.loss.value(Y, setup.model.forward(params, X))
+    data = losses.mean() if relative_weight is None else relative_weight @ losses
+    if relative_weight is not None:
+        data /= len(losses)
+    return float(data) + setup.alpha * penalty_value(setup, params)
+
+
 def penalty_value(setup: TrainingSetup, params: list[np.ndarray]) -> float:
     """``R(w)`` summed over the penalized parameters (unit strength)."""
     return sum(
@@ -391,11 +408,15 @@ def check_finite(objective: float, params, epoch: int, learning_rate: float) -> 
 def check_not_exploding(
     objective: float, scale: float, epoch: int, learning_rate: float
 ) -> None:
-    """Raise if ``objective`` is ``DIVERGENCE_FACTOR`` times ``scale``.
+    """Raise if ``objective`` is not finite or ``DIVERGENCE_FACTOR`` times ``scale``.
 
     ``scale`` is :attr:`TrainingState.divergence_scale`; NaN (unknown) judges
-    nothing.
+    only finiteness.
     """
+    if not math.isfinite(objective):
+        raise divergence_error(
+            epoch, f"objective at the final parameters is {objective}", learning_rate
+        )
     if scale > 0 and objective > DIVERGENCE_FACTOR * scale:
         raise divergence_error(
             epoch,

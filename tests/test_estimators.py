@@ -600,6 +600,16 @@ def test_failed_fit_leaves_the_fitted_model_unchanged(case):
     assert np.isfinite(raw_output(estimator, X)).all()
 
 
+def test_one_exploding_partial_fit_call_raises():
+    # A single epoch's objective is taken before each update, so the last
+    # step escaped the check: coefficients of 1e8 (R2 -1e18) were kept.
+    X, y = make_regression(n_samples=50, n_features=3, noise=1, random_state=0)
+    estimator = GDRegressor(optimizer="sgd", learning_rate=1e3, random_state=0)
+    with pytest.raises(ValueError, match="diverged at epoch 1"):
+        estimator.partial_fit(X * 1000 + 50, y)
+    assert not hasattr(estimator, "coef_")
+
+
 def test_partial_fit_can_continue_after_a_diverged_call():
     X, y = regression_data()
     estimator = GDRegressor(optimizer="sgd", learning_rate=0.01, batch_size=10)
