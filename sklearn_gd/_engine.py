@@ -170,8 +170,10 @@ def run_epochs(
     # as another: one optimizer update per batch instead of one per array
     # halves the small numpy calls that dominate a mini-batch step. The model
     # and the penalty work on views of the same memory.
-    flat, state.params = flat_views(flat_copy(state.params), state.params)
-    flat_grad, grads = flat_views(np.empty_like(flat), state.params)
+    flat = flat_copy(state.params)
+    state.params = unflatten(flat, state.params)
+    flat_grad = np.empty_like(flat)
+    grads = unflatten(flat_grad, state.params)
     weight_slices = _weight_slices(setup.model, state.params)
 
     # Mini-batch products are too small to gain from BLAS threads, and waking
@@ -346,15 +348,6 @@ def flat_copy(params: list[np.ndarray]) -> np.ndarray:
     return np.concatenate([np.ravel(param) for param in params])
 
 
-def flat_views(
-    flat: np.ndarray, params_like: list[np.ndarray]
-) -> tuple[np.ndarray, list[np.ndarray]]:
-    """``flat`` and views of it shaped as ``params_like``."""
-    shapes = [param.shape for param in params_like]
-    sizes = [param.size for param in params_like]
-    return flat, unflatten(flat, shapes, sizes)
-
-
 def _weight_slices(model: LinearModel, params: list[np.ndarray]):
     """``(index, slice of the flat vector)`` of each penalized parameter."""
     slices, offset = [], 0
@@ -505,13 +498,11 @@ def full_batch_objective(
     For full-batch solvers such as ``lbfgs``; computed in float64 whatever the
     data's dtype, since the line search needs accurate differences.
     """
-    shapes = [param.shape for param in params_like]
-    sizes = [param.size for param in params_like]
     scaled_weight = sample_weight / sample_weight.sum()
     uniform = bool(np.all(sample_weight == sample_weight[0]))
 
     def objective(flat: np.ndarray) -> tuple[float, np.ndarray]:
-        params = unflatten(flat, shapes, sizes)
+        params = unflatten(flat, params_like)
         raw = setup.model.forward(params, X)
         losses, grad_raw = setup.loss.value_and_gradient(Y, raw)
         if uniform:  # the usual case: a mean, without two n-sized multiplies
@@ -528,10 +519,11 @@ def full_batch_objective(
     return objective
 
 
-def unflatten(flat: np.ndarray, shapes, sizes) -> list[np.ndarray]:
-    """Split a flat vector into arrays of the given shapes (views)."""
+def unflatten(flat: np.ndarray, params_like: list[np.ndarray]) -> list[np.ndarray]:
+    """Views of ``flat`` shaped as the arrays of ``params_like``, in order."""
+    sizes = [param.size for param in params_like]
     pieces = np.split(flat, np.cumsum(sizes)[:-1])
-    return [piece.reshape(shape) for piece, shape in zip(pieces, shapes)]
+    return [piece.reshape(param.shape) for piece, param in zip(pieces, params_like)]
 
 
 def run_full_batch(
@@ -560,9 +552,7 @@ def run_full_batch(
             tol=0.0 if setup.tol is None else setup.tol,
             callback=record,
         )
-    shapes = [p.shape for p in state.params]
-    sizes = [p.size for p in state.params]
-    params = [p.astype(dtype) for p in unflatten(result.x, shapes, sizes)]
+    params = [p.astype(dtype) for p in unflatten(result.x, state.params)]
     check_finite(float(result.fun), params, int(result.nit), setup.learning_rate)
     state.params = params
     state.n_iter += int(result.nit)
