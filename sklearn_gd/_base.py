@@ -289,7 +289,8 @@ class BaseGD(BaseEstimator):
             # Adam-like steps move each weight by about the step size, and the
             # weights to reach grow with the spread of y: in y's units, the
             # default step gives the same fit whatever those units are.
-            setup.learning_rate *= state.learning_rate_scale
+            setup.step_scale = state.learning_rate_scale
+            setup.learning_rate *= setup.step_scale
 
         if setup.optimizer.full_batch:
             run_full_batch(setup, state, X_train, Y_train, w_train)
@@ -312,7 +313,7 @@ class BaseGD(BaseEstimator):
             warnings.warn(
                 f"{type(self).__name__} ended with an objective of "
                 f"{state.loss_curve[-1]:.3g}, above the {state.baseline_loss:.3g} "
-                "of the best constant model it started from: training made the "
+                "of the best constant model (zero weights): training made the "
                 "fit worse. The step is too large for the scale of the problem; "
                 "try a smaller learning_rate, optimizer='sgd' (steps proportional "
                 "to the gradient) or 'lbfgs' (smooth losses), or scaling X and y.",

@@ -46,8 +46,14 @@ class GDRegressor(RegressorMixin, BaseGD):
         or a :mod:`sklearn_gd.optimizers` object such as ``Adam(beta1=0.8)``.
     learning_rate : float or "auto", default="auto"
         Base step size, shaped over time by ``schedule``. ``"auto"`` takes the
-        optimizer's ``default_learning_rate``: 0.05 for most, 0.5 for
-        ``adagrad``, 1.0 for ``adadelta`` (unused by ``lbfgs``).
+        optimizer's ``default_learning_rate`` (0.05 for most, 0.5 for
+        ``adagrad``, 1.0 for ``adadelta``; unused by ``lbfgs``), times the
+        spread of ``y`` (``Loss.output_scale``: a standard deviation that
+        outliers do not inflate) for optimizers whose step does not grow with
+        the gradient (``Optimizer.scale_free``: Adam and kin, RMSprop,
+        Adagrad), so that the fit does not depend on the units of ``y``. It is
+        fixed at the first ``fit`` or ``partial_fit`` call, from that call's
+        targets.
     schedule : str or Schedule, default="constant"
         ``"constant"``, ``"invscaling"``, ``"optimal"``, ``"exponential"``,
         ``"step"``, ``"cosine"``, ``"warmup_cosine"``, ``"onecycle"``,

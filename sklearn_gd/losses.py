@@ -188,15 +188,24 @@ class RegressionLoss(Loss):
     def output_scale(self, y: np.ndarray, sample_weight: np.ndarray) -> float:
         """The size of the raw outputs a fit must reach: the targets' spread.
 
-        The weighted standard deviation of ``y``, pooled over outputs
-        (``sqrt`` of the mean variance); 1 if that is 0. The estimators scale
-        ``learning_rate="auto"`` by it for optimizers whose step does not grow
-        with the gradient (Adam and kin), so that their results do not depend
-        on the units of ``y``.
+        Per output, the smaller of the weighted standard deviation and
+        ``1.4826`` times the weighted median absolute deviation from the
+        weighted median (MAD; the standard deviation for normal data). The MAD
+        keeps outliers, which robust losses are chosen for, from inflating the
+        step; the standard deviation keeps wide-centred targets from doing so
+        (diabetes: MAD 88, std 77), and is used alone where more than half the
+        targets are equal (MAD 0). Pooled over outputs as ``sqrt`` of the mean
+        square; 1 if 0.
+        The estimators scale ``learning_rate="auto"`` by it for optimizers
+        whose step does not grow with the gradient (Adam and kin), so that
+        their results do not depend on the units of ``y``.
         """
+        median = _weighted_quantile(y, sample_weight, 0.5)
+        spread = 1.4826 * _weighted_quantile(np.abs(y - median), sample_weight, 0.5)
         mean = np.average(y, axis=0, weights=sample_weight)
-        variance = np.average((y - mean) ** 2, axis=0, weights=sample_weight)
-        scale = float(np.sqrt(np.mean(variance)))
+        std = np.sqrt(np.average((y - mean) ** 2, axis=0, weights=sample_weight))
+        spread = np.where(spread > 0, np.minimum(spread, std), std)
+        scale = float(np.sqrt(np.mean(spread.astype(float) ** 2)))
         return scale if np.isfinite(scale) and scale > 0 else 1.0
 
     def check_targets(self, y: np.ndarray) -> None:

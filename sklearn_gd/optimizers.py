@@ -74,7 +74,7 @@ class Optimizer(Component):
         differs (Adagrad, Adadelta).
     scale_free : bool
         True for optimizers whose step is about ``lr`` per coordinate whatever
-        the gradient's size (Adam and kin, RMSprop, Adagrad, Adadelta). With
+        the gradient's size (Adam and kin, RMSprop, Adagrad). With
         ``learning_rate="auto"`` a regressor multiplies their default step by
         the spread of ``y`` (:meth:`~sklearn_gd.losses.Loss.output_scale`), as
         the weights to reach grow with it; SGD's step ``lr * g`` already does.
@@ -481,7 +481,8 @@ class Adadelta(Optimizer):
         Gradient clipping, see :class:`Optimizer`.
     """
 
-    # Adadelta's update is already unit-consistent; 1.0 is its published
+    # Adadelta's update is already unit-consistent (its steps take the scale
+    # of its past steps), so it is not scale_free; 1.0 is its published
     # multiplier (torch's default).
     default_learning_rate = 1.0
     _parameter_constraints = {
@@ -489,8 +490,6 @@ class Adadelta(Optimizer):
         "rho": [Interval(Real, 0, 1, "left")],
         "eps": [Interval(Real, 0, None, "neither")],
     }
-
-    scale_free = True
 
     def __init__(
         self,

@@ -27,6 +27,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_gd import GDClassifier, GDRegressor
+from sklearn_gd.losses import SquaredError
 from sklearn_gd.optimizers import SGD, Adam
 
 # Most tests run a few epochs on purpose; test_convergence_warning_* checks the
@@ -80,6 +81,11 @@ def build(task, **params):
     Estimator, data = TASKS[task]
     X, y = data()
     return Estimator(**params), X, y
+
+
+def spread_of(y):
+    """What learning_rate="auto" is multiplied by for a regressor."""
+    return SquaredError().output_scale(y.reshape(-1, 1), np.ones(len(y)))
 
 
 def raw_output(estimator, X):
@@ -542,6 +548,54 @@ def test_lbfgs_stopping_far_from_the_optimum_warns():
         GDRegressor(loss="poisson", optimizer="lbfgs").fit(scaled, y)
 
 
+@pytest.mark.parametrize(
+    "loss", ["huber", "absolute_error", "quantile", "epsilon_insensitive"]
+)
+def test_auto_step_is_not_inflated_by_outliers(loss):
+    # Robust losses are chosen for outliers; a step scaled by std(y) (1e5 here,
+    # from 1% of rows at +1e6) left coefficients 200-800 off. The median
+    # absolute deviation is not moved by them.
+    rng = np.random.RandomState(0)
+    X = rng.randn(1000, 5)
+    true = np.array([3.0, -2.0, 1.0, 0.5, 4.0])
+    y = X @ true + 0.5 * rng.randn(1000)
+    y[:10] += 1e6
+    estimator = GDRegressor(loss=loss, random_state=0).fit(X, y)
+    assert np.abs(estimator.coef_ - true).max() < 0.2
+
+
+@pytest.mark.parametrize("y_scale", [1.0, 100.0, 1e5])
+def test_adamw_decay_does_not_follow_the_units_of_y(y_scale):
+    # The decay w <- (1 - lr alpha) w is a rate per step: with the "auto" step
+    # in units of y it made the factor negative and the fit diverged at 100x.
+    X, y = make_regression(n_samples=500, n_features=5, noise=1, random_state=0)
+    estimator = GDRegressor(optimizer="adamw", alpha=0.01, max_iter=3000)
+    scaled = clone(estimator).set_params(random_state=0).fit(X, y * y_scale)
+    unit = clone(estimator).set_params(random_state=0).fit(X, y)
+    assert_allclose(scaled.coef_ / y_scale, unit.coef_, rtol=1e-3)
+
+
+def test_perceptron_is_not_warned_about_its_zero_baseline():
+    # The perceptron loss is 0 at zero weights (its optimum); ending above it
+    # is how the perceptron works, not a step that is too large.
+    X, y = make_classification(n_samples=500, n_features=10, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        GDClassifier(loss="perceptron", random_state=0).fit(X, y)
+
+
+def test_lbfgs_does_not_warn_at_the_optimum_of_large_targets():
+    # The stall test must not be absolute: with y in units of 1e4 the
+    # gradient at the optimum (0.03) is above 100 x tol, yet it fell 1e7-fold.
+    X, y = load_diabetes(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        estimator = GDRegressor(optimizer="lbfgs").fit(X, y * 1e4)
+    reference = Ridge(alpha=1e-4 * len(y)).fit(X, y * 1e4)
+    assert_allclose(estimator.coef_, reference.coef_, rtol=1e-5)
+
+
 def fitted_then_failing(case):
     """A fitted estimator, its training data, a call that fails, and the
     error message expected."""
@@ -857,7 +911,7 @@ def test_fitted_attribute_shapes_and_curves(task):
     assert estimator.loss_curve_.shape == (7,)
     assert estimator.learning_rate_curve_.shape == (7,)
     # Adam's "auto" step is in units of y for a regressor.
-    scale = np.std(y) if task == "regressor" else 1.0
+    scale = spread_of(y) if task == "regressor" else 1.0
     assert_allclose(estimator.learning_rate_curve_, 0.05 * scale)
 
 
@@ -868,8 +922,9 @@ def test_fitted_attribute_shapes_and_curves(task):
 def test_auto_learning_rate_is_the_optimizers_default_step(optimizer, expected):
     estimator, X, y = build("regressor", max_iter=3, tol=None, optimizer=optimizer)
     estimator.fit(X, y)
-    # Times the spread of y for scale-free steps; SGD's lr * g scales itself.
-    scale = 1.0 if optimizer == "sgd" else np.std(y)
+    # Times the spread of y for scale-free steps; SGD's lr * g scales itself,
+    # Adadelta's steps take the scale of its past steps.
+    scale = 1.0 if optimizer in ("sgd", "adadelta") else spread_of(y)
     assert_allclose(estimator.learning_rate_curve_, expected * scale)
     # A classifier's raw outputs are logits: no scaling.
     classifier, X_c, y_c = build("binary", max_iter=3, tol=None, optimizer=optimizer)
