@@ -239,7 +239,7 @@ def run_epochs(
 
             state.n_iter += 1
             objective = (data_loss + setup.alpha * penalty_sum) / n_samples
-            check_finite(objective, state.params, state.n_iter, setup.learning_rate)
+            check_finite(objective, state.params, state.n_iter, setup)
             state.loss_curve.append(objective)
             state.learning_rate_curve.append(lr)
             if setup.verbose:
@@ -261,7 +261,7 @@ def run_epochs(
         max(state.loss_curve[-1], final),
         state.divergence_scale,
         state.n_iter,
-        setup.learning_rate,
+        setup,
     )
     return state
 
@@ -395,16 +395,16 @@ def penalty_value(setup: TrainingSetup, params: list[np.ndarray]) -> float:
     )
 
 
-def check_finite(objective: float, params, epoch: int, learning_rate: float) -> None:
+def check_finite(objective: float, params, epoch: int, setup: TrainingSetup) -> None:
     """Raise a helpful ``ValueError`` if training has diverged."""
     if not math.isfinite(objective):
-        raise divergence_error(epoch, f"objective became {objective}", learning_rate)
+        raise divergence_error(epoch, f"objective became {objective}", setup)
     if not all(np.isfinite(p).all() for p in params):
-        raise divergence_error(epoch, "parameters became non-finite", learning_rate)
+        raise divergence_error(epoch, "parameters became non-finite", setup)
 
 
 def check_not_exploding(
-    objective: float, scale: float, epoch: int, learning_rate: float
+    objective: float, scale: float, epoch: int, setup: TrainingSetup
 ) -> None:
     """Raise if ``objective`` is not finite or ``DIVERGENCE_FACTOR`` times ``scale``.
 
@@ -413,14 +413,14 @@ def check_not_exploding(
     """
     if not math.isfinite(objective):
         raise divergence_error(
-            epoch, f"objective at the final parameters is {objective}", learning_rate
+            epoch, f"objective at the final parameters is {objective}", setup
         )
     if scale > 0 and objective > DIVERGENCE_FACTOR * scale:
         raise divergence_error(
             epoch,
             f"objective reached {objective:.3g}, against {scale:.3g} for the best "
             "constant or zero model",
-            learning_rate,
+            setup,
         )
 
 
@@ -450,13 +450,26 @@ def baseline_loss(loss: Loss, Y: np.ndarray, sample_weight: np.ndarray, intercep
     return float(np.average(loss.value(Y, raw), weights=sample_weight))
 
 
-def divergence_error(epoch: int, what: str, learning_rate: float) -> ValueError:
-    """The error for a diverging run, with what to try instead."""
+def divergence_error(epoch: int, what: str, setup: TrainingSetup) -> ValueError:
+    """The error for a diverging run, with what to try for this configuration."""
+    if setup.optimizer.full_batch:
+        # lbfgs has no step size to lower: it overflows on badly scaled X.
+        advice = "a larger alpha"
+    elif not setup.schedule.uses_learning_rate:
+        advice = (
+            f"a larger alpha (schedule={type(setup.schedule).__name__} sets the "
+            f"step from alpha={setup.alpha:g}, not from learning_rate), another "
+            "schedule, gradient clipping (e.g. optimizer=SGD(clip_norm=1.0))"
+        )
+    else:
+        advice = (
+            f"a smaller learning_rate (currently {setup.learning_rate:g}), "
+            "gradient clipping (e.g. optimizer=Adam(clip_norm=1.0) or "
+            "SGD(clip_norm=1.0))"
+        )
     return ValueError(
-        f"Training diverged at epoch {epoch}: the {what}. Try a "
-        f"smaller learning_rate (currently {learning_rate:g}), gradient clipping "
-        "(e.g. optimizer=Adam(clip_norm=1.0) or SGD(clip_norm=1.0)), or scaling X "
-        "(e.g. StandardScaler in a Pipeline)."
+        f"Training diverged at epoch {epoch}: the {what}. Try {advice}, or "
+        "scaling X (e.g. StandardScaler in a Pipeline)."
     )
 
 
@@ -569,7 +582,7 @@ def run_full_batch(
             callback=record,
         )
     params = [p.astype(dtype) for p in unflatten(result.x, state.params)]
-    check_finite(float(result.fun), params, int(result.nit), setup.learning_rate)
+    check_finite(float(result.fun), params, int(result.nit), setup)
     state.params = params
     state.n_iter += int(result.nit)
     state.t += int(result.nit)

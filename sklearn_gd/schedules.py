@@ -58,9 +58,13 @@ class Schedule(Component):
     reduces_on_plateau : bool
         Whether the engine multiplies the step size by ``factor`` when the
         monitored objective stops improving, instead of stopping.
+    uses_learning_rate : bool
+        Whether the step follows the estimator's ``learning_rate`` (all but
+        :class:`Optimal`, which sets it from ``alpha``).
     """
 
     reduces_on_plateau = False
+    uses_learning_rate = True
 
     def value(self, step, base_lr: float, n_steps: int, alpha: float):
         """Step size at update ``step`` (int or ndarray of ints)."""
@@ -121,6 +125,8 @@ class Optimal(Schedule):
     It ignores ``learning_rate`` and needs ``alpha > 0``. Meant for plain SGD on
     margin losses; with an adaptive optimizer the early steps are large.
     """
+
+    uses_learning_rate = False
 
     def value(self, step, base_lr, n_steps, alpha):
         if alpha <= 0:

@@ -458,6 +458,20 @@ def test_diverging_run_raises_helpful_error():
         assert hint in message
 
 
+def test_divergence_under_the_optimal_schedule_points_at_alpha():
+    # schedule="optimal" takes its step from alpha (1/(alpha (t0 + t)), starting
+    # at alpha^-1/4 = 100 here); advising a smaller learning_rate would not help.
+    X, y = make_regression(n_samples=200, n_features=5, random_state=0)
+    estimator = GDRegressor(
+        optimizer="sgd", schedule="optimal", alpha=1e-8, random_state=0
+    )
+    with pytest.raises(ValueError, match="diverged") as error:
+        estimator.fit(X, y)
+    message = str(error.value)
+    assert "larger alpha" in message and "not from learning_rate" in message
+    assert "smaller learning_rate" not in message
+
+
 def test_diverging_run_stopped_by_plateau_rule_still_raises():
     # Fewer updates per epoch than above: the objective is still finite (1e150)
     # after 11 epochs, when the plateau rule fires.
