@@ -25,7 +25,9 @@ from sklearn_gd.schedules import SCHEDULES
 
 matplotlib.use("Agg")  # no display needed
 
-BASE_LR = 0.05  # the estimators' default learning_rate
+# learning_rate="auto" for Adam-like optimizers on standardised data (a
+# regressor multiplies it by the spread of y; Adagrad's is 0.5, Adadelta's 1.0).
+BASE_LR = 0.05
 N_STEPS = 1000  # T, e.g. max_iter=100 epochs of 10 mini-batches
 ALPHA = 1e-4  # the estimators' default alpha (only "optimal" uses it)
 PAST_END = 0.3  # show the curve up to (1 + PAST_END) * T

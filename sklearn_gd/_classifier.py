@@ -194,6 +194,11 @@ class GDClassifier(ClassifierMixin, BaseGD):
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Run one epoch over the given samples, continuing any previous training.
 
+        The optimizer's state and step count carry over between calls; ``tol``
+        and ``early_stopping`` do not apply. ``max_iter`` does not limit the
+        calls, but a decaying schedule plans its run over ``max_iter`` epochs
+        of this call's size (see ``docs/schedules.md``).
+
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)

@@ -64,7 +64,9 @@ class Optimizer(Component):
     ----------
     decoupled_weight_decay : bool
         True for optimizers that apply the L2 part of the penalty as weight decay
-        ``w <- w - lr * alpha * l2_share * w`` instead of following its gradient.
+        ``w <- w - (lr / s) * alpha * l2_share * w`` instead of following its
+        gradient (``s``: the spread of ``y`` in a regressor's
+        ``learning_rate="auto"`` step, else 1; see :class:`AdamW`).
     full_batch : bool
         True for solvers that work on the whole data set at once (``lbfgs``)
         through :meth:`minimize` instead of :meth:`step`.
@@ -306,8 +308,12 @@ class AdamW(Adam):
 
     .. code-block:: text
 
-        w <- w - lr * alpha * l2_share * w
+        w <- w - (lr / s) * alpha * l2_share * w
         w <- w - lr m_hat / (sqrt(v_hat) + eps)      (Adam, on the loss gradient)
+
+    where ``s`` is the spread of ``y`` that a regressor's ``learning_rate="auto"``
+    multiplies the step by (1 otherwise): the decay is a rate per update, which
+    must not follow the units of ``y``.
 
     ``alpha * l2_share`` plays the role of torch's ``weight_decay``:
     ``l2_share`` is 1 for ``penalty="l2"`` and ``1 - l1_ratio`` for elastic net.

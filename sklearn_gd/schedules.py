@@ -143,7 +143,8 @@ class Exponential(Schedule):
     """Exponential decay: ``lr(t) = base_lr * decay^(t / n_steps)``.
 
     The step falls smoothly from ``base_lr`` to ``decay * base_lr`` at the end
-    of training (as ``optax.exponential_decay`` with ``transition_steps=n_steps``).
+    of training and holds there (as ``optax.exponential_decay`` with
+    ``transition_steps=n_steps`` and ``end_value=decay * base_lr``).
 
     Parameters
     ----------

@@ -538,7 +538,7 @@ def test_default_step_fits_targets_in_any_units(optimizer, y_scale):
     # DESIGN: defaults give good results on raw targets. Scale-free optimizers
     # move each weight by ~learning_rate per update, so learning_rate="auto"
     # is in y's units; with a fixed 0.05 these fits scored R2 0.82 (coefficients
-    # up to 97 out of reach) and -66 (targets of size 1e-4).
+    # up to 88 out of reach) and 0.73 (targets of size 1e-4).
     X, y = make_regression(n_samples=100, n_features=4, noise=1.0, random_state=0)
     y = y * y_scale
     estimator = GDRegressor(optimizer=optimizer, random_state=0).fit(X, y)
