@@ -121,6 +121,12 @@ class BaseGD(BaseEstimator):
         nested_owners = {key.split("__", 1)[0] for key in params if "__" in key}
         for name in nested_owners & set(self._component_kinds()):
             value = params.get(name, getattr(self, name))
+            if value is None:
+                keys = sorted(key for key in params if key.startswith(f"{name}__"))
+                raise ValueError(
+                    f"Cannot set {keys}: {name}=None has no parameters; set "
+                    f"{name} to a component first (e.g. penalty='elasticnet')."
+                )
             if isinstance(value, str):
                 params[name] = self._component(name, value)
         return super().set_params(**params)
@@ -265,9 +271,25 @@ class BaseGD(BaseEstimator):
             shuffle=bool(self.shuffle),
             verbose=int(self.verbose),
         )
+        optimizer_config = (type(setup.optimizer), setup.optimizer.get_params())
         if continuing:
             # Train a copy: the stored state is replaced only if the call succeeds.
             state = _copy_training_state(self._training_state)
+            if len(state.params) != len(model.penalized):
+                raise ValueError(
+                    f"fit_intercept={self.fit_intercept} differs from the "
+                    f"fit_intercept={not self.fit_intercept} of the model "
+                    "partial_fit continues; call fit to train the new one."
+                )
+            if state.optimizer_config != optimizer_config:
+                # Another optimizer's moments (or a momentum of 0 turned on)
+                # mean nothing to this one: restart its state, as warm_start
+                # does, and its "auto" step factor, from this call's targets.
+                state.optimizer_state = setup.optimizer.init([flat_copy(state.params)])
+                state.optimizer_config = optimizer_config
+                state.learning_rate_scale = self._learning_rate_scale(
+                    setup, Y_train, w_train
+                )
         else:
             constant = self._best_constant(setup.loss, Y_train, w_train)
             params = self._initial_params(model, constant, X.shape[1], X.dtype)
@@ -279,11 +301,9 @@ class BaseGD(BaseEstimator):
                 setup.optimizer.init([flat_copy(params)]),
                 baseline_loss=baseline,
                 divergence_scale=max(baseline, zero),
-                learning_rate_scale=(
-                    setup.loss.output_scale(Y_train, w_train)
-                    if setup.optimizer.scale_free
-                    else 1.0
-                ),
+                learning_rate_scale=self._learning_rate_scale(setup, Y_train, w_train),
+                n_steps=setup.max_iter * steps_per_epoch(n_train, batch_size),
+                optimizer_config=optimizer_config,
             )
         if self.learning_rate == "auto":
             # Adam-like steps move each weight by about the step size, and the
@@ -303,7 +323,7 @@ class BaseGD(BaseEstimator):
                 w_train,
                 rng,
                 n_epochs=1 if partial else setup.max_iter,
-                n_steps=setup.max_iter * steps_per_epoch(n_train, batch_size),
+                n_steps=state.n_steps,
                 validation=validation,
                 stop_on_plateau=not partial,
             )
@@ -342,6 +362,13 @@ class BaseGD(BaseEstimator):
         if self.learning_rate == "auto":
             return float(optimizer.default_learning_rate)
         return float(self.learning_rate)
+
+    @staticmethod
+    def _learning_rate_scale(setup: TrainingSetup, Y, sample_weight) -> float:
+        """The spread of ``y`` for a scale-free optimizer's "auto" step, else 1."""
+        if setup.optimizer.scale_free:
+            return setup.loss.output_scale(Y, sample_weight)
+        return 1.0
 
     def _resolved_batch_size(self, n_samples: int) -> int:
         if self.batch_size is None:
@@ -398,8 +425,13 @@ class BaseGD(BaseEstimator):
         self.loss_curve_ = np.asarray(state.loss_curve)
         self.learning_rate_curve_ = np.asarray(state.learning_rate_curve)
         if self.early_stopping:
-            self.validation_scores_ = np.asarray(state.validation_scores)
-            self.best_validation_score_ = state.best_validation_score
+            # partial_fit holds nothing out: its epochs have no score (NaN).
+            scores = np.full(state.n_iter, np.nan)
+            scores[: len(state.validation_scores)] = state.validation_scores
+            self.validation_scores_ = scores
+            self.best_validation_score_ = (
+                state.best_validation_score if state.validation_scores else None
+            )
         else:
             self.validation_scores_ = None
             self.best_validation_score_ = None
@@ -452,7 +484,8 @@ def _check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
     if sample_weight is None:
         return np.ones(n_samples, dtype=dtype)
     if isinstance(sample_weight, Real):
-        return np.full(n_samples, sample_weight, dtype=dtype)
+        # Checked as the array it stands for (NaN, inf, negative).
+        sample_weight = np.full(n_samples, sample_weight, dtype=dtype)
     sample_weight = check_array(
         sample_weight, ensure_2d=False, dtype=dtype, input_name="sample_weight"
     )

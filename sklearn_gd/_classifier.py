@@ -114,7 +114,8 @@ class GDClassifier(ClassifierMixin, BaseGD):
     validation_scores_ : ndarray of shape (n_iter_,) or None
         Held-out accuracy per epoch, when ``early_stopping``.
     best_validation_score_ : float or None
-        Best of ``validation_scores_``, when ``early_stopping``.
+        Best of ``validation_scores_``, when ``early_stopping`` (None if no
+        epoch was scored).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -194,10 +195,12 @@ class GDClassifier(ClassifierMixin, BaseGD):
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Run one epoch over the given samples, continuing any previous training.
 
-        The optimizer's state and step count carry over between calls; ``tol``
-        and ``early_stopping`` do not apply. ``max_iter`` does not limit the
-        calls, but a decaying schedule plans its run over ``max_iter`` epochs
-        of this call's size (see ``docs/schedules.md``).
+        The optimizer's state and step count carry over between calls (a
+        changed ``optimizer`` restarts its state; a changed ``fit_intercept``
+        raises); ``tol`` and ``early_stopping`` do not apply, and epochs run
+        here score NaN in ``validation_scores_``. ``max_iter`` does not limit
+        the calls, but a decaying schedule plans its run over ``max_iter``
+        epochs of the first call's size (see ``docs/schedules.md``).
 
         Parameters
         ----------
@@ -271,7 +274,26 @@ class GDClassifier(ClassifierMixin, BaseGD):
                 f"classes are {self.classes_.tolist()}."
             )
         y_index = np.searchsorted(self.classes_, y)
-        if self.class_weight is not None:
+        if isinstance(self.class_weight, dict):
+            # Looked up over all classes: a weighted class may be absent from a
+            # partial_fit chunk (a rare class, typically) or weighted 0 here.
+            unknown = [key for key in self.class_weight if key not in self.classes_]
+            if unknown:
+                raise ValueError(
+                    f"class_weight has keys {unknown} that are not classes; "
+                    f"classes are {self.classes_.tolist()}."
+                )
+            weights = compute_class_weight(
+                self.class_weight, classes=self.classes_, y=y
+            ).astype(sample_weight.dtype)
+            if not np.all(np.isfinite(weights) & (weights >= 0)):
+                raise ValueError(
+                    "class_weight values must be finite and >= 0 (a negative "
+                    "weight makes the objective unbounded below); got "
+                    f"{self.class_weight!r}."
+                )
+            sample_weight = sample_weight * weights[y_index]
+        elif self.class_weight is not None:
             # Weighted class frequencies, so that integer sample weights and
             # repeated samples give the same balanced weights. In partial_fit,
             # "balanced" uses the frequencies of the samples in the call.

@@ -86,6 +86,11 @@ class TrainingState:
     # What learning_rate="auto" is multiplied by (Loss.output_scale for a
     # scale-free optimizer, else 1), fixed at the first fit or partial_fit.
     learning_rate_scale: float = 1.0
+    # The number of updates the schedule plans for (T), fixed when the state is
+    # made, so that partial_fit chunks of other sizes do not move the schedule.
+    n_steps: int = 0
+    # What optimizer_state was made for: the optimizer's class and parameters.
+    optimizer_config: tuple | None = None
     plateau_scale: float = 1.0
     converged: bool = False
 
@@ -239,7 +244,9 @@ def run_epochs(
 
             state.n_iter += 1
             objective = (data_loss + setup.alpha * penalty_sum) / n_samples
-            check_finite(objective, state.params, state.n_iter, setup)
+            check_finite(
+                objective, state.params, state.n_iter, setup, state.optimizer_state
+            )
             state.loss_curve.append(objective)
             state.learning_rate_curve.append(lr)
             if setup.verbose:
@@ -395,12 +402,29 @@ def penalty_value(setup: TrainingSetup, params: list[np.ndarray]) -> float:
     )
 
 
-def check_finite(objective: float, params, epoch: int, setup: TrainingSetup) -> None:
+def check_finite(
+    objective: float, params, epoch: int, setup: TrainingSetup, optimizer_state=None
+) -> None:
     """Raise a helpful ``ValueError`` if training has diverged."""
     if not math.isfinite(objective):
         raise divergence_error(epoch, f"objective became {objective}", setup)
     if not all(np.isfinite(p).all() for p in params):
         raise divergence_error(epoch, "parameters became non-finite", setup)
+    # Squared gradients past 1e308 make Adam's denominator inf: its steps are
+    # then 0 and the fit "converges" where it started, silently.
+    if optimizer_state is not None and not _all_finite(optimizer_state):
+        raise divergence_error(
+            epoch, "optimizer's state became non-finite (gradients overflow)", setup
+        )
+
+
+def _all_finite(value) -> bool:
+    """Whether every number in a nest of dicts, lists and arrays is finite."""
+    if isinstance(value, dict):
+        return all(_all_finite(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_all_finite(item) for item in value)
+    return bool(np.isfinite(value).all())
 
 
 def check_not_exploding(

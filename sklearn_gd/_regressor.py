@@ -107,7 +107,8 @@ class GDRegressor(RegressorMixin, BaseGD):
     validation_scores_ : ndarray of shape (n_iter_,) or None
         R² on the held-out set per epoch, when ``early_stopping``.
     best_validation_score_ : float or None
-        Best of ``validation_scores_``, when ``early_stopping``.
+        Best of ``validation_scores_``, when ``early_stopping`` (None if no
+        epoch was scored).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -182,10 +183,12 @@ class GDRegressor(RegressorMixin, BaseGD):
     def partial_fit(self, X, y, sample_weight=None):
         """Run one epoch over the given samples, continuing any previous training.
 
-        The optimizer's state and step count carry over between calls; ``tol``
-        and ``early_stopping`` do not apply. ``max_iter`` does not limit the
-        calls, but a decaying schedule plans its run over ``max_iter`` epochs
-        of this call's size (see ``docs/schedules.md``).
+        The optimizer's state and step count carry over between calls (a
+        changed ``optimizer`` restarts its state; a changed ``fit_intercept``
+        raises); ``tol`` and ``early_stopping`` do not apply, and epochs run
+        here score NaN in ``validation_scores_``. ``max_iter`` does not limit
+        the calls, but a decaying schedule plans its run over ``max_iter``
+        epochs of the first call's size (see ``docs/schedules.md``).
 
         Parameters
         ----------

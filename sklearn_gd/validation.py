@@ -68,7 +68,8 @@ class Interval(Constraint):
     type : {numbers.Real, numbers.Integral}
         ``Integral`` accepts only integers; ``Real`` accepts integers and floats.
     left, right : float or None
-        The bounds; ``None`` means unbounded on that side.
+        The bounds; ``None`` means unbounded on that side. Infinities and NaN
+        never satisfy the constraint.
     closed : {"both", "left", "right", "neither"}, default="both"
         Which bounds belong to the range.
     """
@@ -88,7 +89,9 @@ class Interval(Constraint):
     def is_satisfied_by(self, value: Any) -> bool:
         if isinstance(value, bool) or not isinstance(value, self.type):
             return False
-        if isinstance(value, Real) and math.isnan(value):
+        # An unbounded side is open, as __str__ writes it ("[0, inf)"): no
+        # parameter means anything at infinity (alpha=inf only diverged).
+        if isinstance(value, Real) and not math.isfinite(value):
             return False
         left_closed = self.closed in ("both", "left")
         right_closed = self.closed in ("both", "right")

@@ -248,6 +248,39 @@ def test_bad_class_weight_raises_at_fit(class_weight):
     assert "dict" in str(error.value)
 
 
+def test_class_weight_dict_naming_a_class_absent_from_the_batch():
+    # A rare class weighted up is absent from most partial_fit chunks; the dict
+    # is looked up over all classes, not only those present (which raised).
+    X, y = make_classification(
+        n_samples=300, n_features=5, n_informative=3, n_classes=3, random_state=0
+    )
+    present = y != 2
+    # SGD: its steps grow with the weights (Adam's are normalised).
+    weighted = GDClassifier(class_weight={2: 5.0}, optimizer="sgd", random_state=0)
+    weighted.partial_fit(X[present], y[present], classes=[0, 1, 2])
+    plain = GDClassifier(optimizer="sgd", random_state=0)
+    plain.partial_fit(X[present], y[present], classes=[0, 1, 2])
+    assert_array_equal(weighted.coef_, plain.coef_)  # weight 1 for classes 0, 1
+    weighted.partial_fit(X, y)  # class 2 arrives and is weighted 5
+    plain.partial_fit(X, y)
+    assert weighted.intercept_[2] > plain.intercept_[2] + 0.02
+    # Zero sample weights on the weighted class: the same lookup in fit.
+    GDClassifier(class_weight={2: 5.0}).fit(X, y, sample_weight=present * 1.0)
+
+
+@pytest.mark.parametrize(
+    "class_weight, match",
+    [({0: -1.0}, "finite and >= 0"), ({0: np.nan}, "finite and >= 0"),
+     ({7: 2.0}, r"keys \[7\] that are not classes")],
+)
+def test_class_weight_dict_values_and_keys_are_checked(class_weight, match):
+    # A negative weight makes the objective unbounded below (it reached -666);
+    # sample_weight already refuses negatives.
+    X, y = binary_data()
+    with pytest.raises(ValueError, match=match):
+        GDClassifier(class_weight=class_weight).fit(X, y)
+
+
 def test_a_single_class_is_rejected():
     X, y = binary_data()
     with pytest.raises(ValueError, match="at least 2 classes"):

@@ -298,6 +298,60 @@ def test_partial_fit_continues_where_fit_stopped(task):
     assert 0 < np.abs(estimator.coef_ - coef).max() < 0.5 * np.abs(coef).max()
 
 
+@pytest.mark.parametrize(
+    "first, second",
+    [("adam", "momentum"), ("sgd", "adam"), ("momentum", "adagrad"),
+     ("adagrad", "adadelta"), ("adam", "sgd"), ("adam", "rmsprop")],
+)
+def test_partial_fit_after_changing_the_optimizer_restarts_its_state(first, second):
+    # The stored moments belong to the first optimizer: reusing them raised a
+    # KeyError, or (adam -> sgd) applied Adam's "auto" factor of 72 to SGD's
+    # step and ended at R2 -728 silently.
+    X, y = make_regression(n_samples=300, n_features=5, noise=1.0, random_state=0)
+    estimator = GDRegressor(optimizer=first, random_state=0).partial_fit(X, y)
+    estimator.set_params(optimizer=second)
+    for _ in range(20):
+        estimator.partial_fit(X, y)
+    fresh = GDRegressor(optimizer=second, random_state=0)
+    for _ in range(21):
+        fresh.partial_fit(X, y)
+    assert estimator.score(X, y) > min(0.9, fresh.score(X, y) - 0.05)
+
+
+def test_partial_fit_refuses_a_changed_fit_intercept():
+    X, y = make_regression(n_samples=100, n_features=3, random_state=0)
+    estimator = GDRegressor(fit_intercept=False).partial_fit(X, y)
+    estimator.set_params(fit_intercept=True)
+    with pytest.raises(ValueError, match="fit_intercept=True differs"):
+        estimator.partial_fit(X, y)
+    estimator.fit(X, y)  # fit starts again, with the intercept
+    assert estimator.score(X, y) > 0.99
+
+
+def test_partial_fit_schedule_is_planned_once():
+    # T = max_iter x the first call's updates: a smaller chunk in between used
+    # to shrink T and drop the cosine step to 0 for that call.
+    X, y = make_regression(n_samples=300, n_features=5, random_state=0)
+    estimator = GDRegressor(
+        optimizer="sgd", learning_rate=0.01, schedule="cosine", max_iter=10,
+        batch_size=10,
+    )
+    for rows in (300, 20, 300):
+        estimator.partial_fit(X[:rows], y[:rows])
+    steps = estimator.learning_rate_curve_
+    assert np.all(np.diff(steps) < 0) and steps[-1] > 0.5 * steps[0], steps
+
+
+def test_partial_fit_after_early_stopping_keeps_one_score_per_epoch():
+    X, y = make_regression(n_samples=300, n_features=5, noise=1.0, random_state=0)
+    estimator = GDRegressor(early_stopping=True, random_state=0).fit(X, y)
+    best = estimator.best_validation_score_
+    estimator.partial_fit(X, y)
+    assert estimator.validation_scores_.shape == (estimator.n_iter_,)
+    assert np.isnan(estimator.validation_scores_[-1])  # nothing held out
+    assert estimator.best_validation_score_ == best
+
+
 @task_params
 def test_partial_fit_with_different_n_features_raises(task):
     estimator, X, y = build(task)
@@ -470,6 +524,16 @@ def test_divergence_under_the_optimal_schedule_points_at_alpha():
     message = str(error.value)
     assert "larger alpha" in message and "not from learning_rate" in message
     assert "smaller learning_rate" not in message
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop", "adagrad", "adadelta"])
+def test_overflowing_squared_gradients_raise_instead_of_freezing(optimizer):
+    # g^2 past 1e308 made the denominators inf and every step 0: the fit
+    # "converged" at zero weights without a word.
+    X, y = make_regression(n_samples=100, n_features=3, random_state=0)
+    with pytest.raises(ValueError, match="optimizer's state became non-finite"):
+        with np.errstate(over="ignore", invalid="ignore"):
+            GDRegressor(optimizer=optimizer, random_state=0).fit(X * 1e200, y)
 
 
 def test_diverging_run_stopped_by_plateau_rule_still_raises():

@@ -108,6 +108,8 @@ INVALID = {
         ["'schedule'", "'constant'.*'cosine'.*'adaptive'", "Schedule", "'linear'"],
     ),
     "alpha": (GDRegressor(alpha=-0.1), ["'alpha'", r"\[0, inf\)", "-0.1"]),
+    # alpha=inf used to pass and "diverge", blaming learning_rate.
+    "alpha_inf": (GDRegressor(alpha=np.inf), ["'alpha'", r"\[0, inf\)", "Got inf"]),
     "l1_ratio": (GDRegressor(l1_ratio=1.5), ["'l1_ratio'", r"\[0, 1\]", "1.5"]),
     "max_iter": (GDRegressor(max_iter=0), ["'max_iter'", "an int", "Got 0"]),
     "tol": (GDRegressor(tol=-1e-3), ["'tol'", "None", "-0.001"]),
@@ -300,7 +302,7 @@ def test_components_are_not_modified_by_validation():
         (
             Interval(Real, 0, None, "neither"),
             [1e-9, 5, 1e9],
-            [0, -1, None],
+            [0, -1, None, np.inf, float("inf")],
             "a float in the range (0, inf)",
         ),
         (
@@ -312,7 +314,7 @@ def test_components_are_not_modified_by_validation():
         (
             Interval(Real, None, 2, "right"),
             [-1e9, 2],
-            [2.1],
+            [2.1, -np.inf],
             "a float in the range (-inf, 2]",
         ),
         (
@@ -552,3 +554,24 @@ def test_custom_optimizer_end_to_end():
     assert clipped.get_params()["optimizer__clip_norm"] == 0.5
     with pytest.raises(ValueError, match="'clip_norm' parameter of SignSGD"):
         clone(model).set_params(optimizer__clip_norm=-1.0).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "weight, match",
+    [(np.nan, "NaN"), (np.inf, "infinity"), (-1.0, "Negative"), (0.0, "non-zero")],
+)
+def test_scalar_sample_weight_is_checked_like_an_array(weight, match):
+    # A scalar skipped the checks: NaN ended in an IndexError, inf in a
+    # "diverged" error, -1 in a message about zero weights.
+    X, y = np.random.RandomState(0).randn(20, 2), np.arange(20.0)
+    with pytest.raises(ValueError, match=match):
+        GDRegressor().fit(X, y, sample_weight=weight)
+
+
+def test_nested_key_on_a_none_penalty_says_what_to_do():
+    with pytest.raises(ValueError, match="penalty=None has no parameters"):
+        GDRegressor(penalty=None).set_params(penalty__l1_ratio=0.5)
+    estimator = GDRegressor(penalty=None).set_params(
+        penalty="elasticnet", penalty__l1_ratio=0.5
+    )
+    assert estimator.penalty.l1_ratio == 0.5
