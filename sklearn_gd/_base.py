@@ -26,11 +26,12 @@ from ._engine import (
     TrainingState,
     Validation,
     baseline_loss,
+    batch_objective,
     flat_copy,
+    objective_worse_than_constant,
     run_epochs,
     run_full_batch,
     steps_per_epoch,
-    worse_than_constant,
 )
 from ._model import LinearModel
 from .validation import Boolean, InstanceOf, Interval, Options, check_params
@@ -329,10 +330,18 @@ class BaseGD(BaseEstimator):
             )
         if validation is not None and state.best_params is not None:
             state.params = [param.copy() for param in state.best_params]
-        if not partial and validation is None and worse_than_constant(state):
+        worse = None
+        if not partial and validation is None:
+            worse = objective_worse_than_constant(
+                state,
+                lambda: batch_objective(
+                    setup, state.params, X_train, Y_train, w_train / w_train.mean()
+                ),
+            )
+        if worse is not None:
             warnings.warn(
                 f"{type(self).__name__} ended with an objective of "
-                f"{state.loss_curve[-1]:.3g}, above the {state.baseline_loss:.3g} "
+                f"{worse:.3g}, above the {state.baseline_loss:.3g} "
                 "of the best constant model (zero weights): training made the "
                 "fit worse. The step is too large for the scale of the problem; "
                 "try a smaller learning_rate, optimizer='sgd' (steps proportional "

@@ -53,8 +53,10 @@ class GDClassifier(ClassifierMixin, BaseGD):
         See :class:`GDRegressor`.
     learning_rate : float or "auto", default="auto"
         Base step size, shaped over time by ``schedule``. ``"auto"`` takes the
-        optimizer's ``default_learning_rate``: 0.05 for most, 0.5 for
-        ``adagrad``, 1.0 for ``adadelta`` (unused by ``lbfgs``).
+        optimizer's ``default_learning_rate``: 0.01 for Adam and kin, 0.05 for
+        plain SGD (``0.05 (1 - momentum)`` with momentum), 0.005 for
+        ``rmsprop``, 0.5 for ``adagrad``, 1.0 for ``adadelta`` (unused by
+        ``lbfgs``).
     schedule : str or Schedule, default="constant"
         See :class:`GDRegressor`.
     batch_size : int, "auto" or None, default="auto"
@@ -63,7 +65,8 @@ class GDClassifier(ClassifierMixin, BaseGD):
     max_iter : int, default=1000
         Maximum number of epochs (iterations for ``lbfgs``).
     tol : float or None, default=1e-4
-        Stop when the objective has not improved by ``tol`` for
+        Stop when the objective has not improved by ``tol`` (times the starting
+        objective where that is below 1, as for binary log loss, 0.69) for
         ``n_iter_no_change`` epochs spanning at least 50 updates; ``None`` runs
         all ``max_iter`` epochs. For ``lbfgs``, the projected-gradient tolerance.
     n_iter_no_change : int, default=10

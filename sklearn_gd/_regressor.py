@@ -46,8 +46,10 @@ class GDRegressor(RegressorMixin, BaseGD):
         or a :mod:`sklearn_gd.optimizers` object such as ``Adam(beta1=0.8)``.
     learning_rate : float or "auto", default="auto"
         Base step size, shaped over time by ``schedule``. ``"auto"`` takes the
-        optimizer's ``default_learning_rate`` (0.05 for most, 0.5 for
-        ``adagrad``, 1.0 for ``adadelta``; unused by ``lbfgs``), times the
+        optimizer's ``default_learning_rate`` (0.01 for Adam and kin, 0.05
+        for plain SGD, ``0.05 (1 - momentum)`` with momentum, 0.005 for
+        ``rmsprop``, 0.5 for ``adagrad``, 1.0 for ``adadelta``; unused by
+        ``lbfgs``), times the
         spread of ``y`` (``Loss.output_scale``: a standard deviation that
         outliers do not inflate) for optimizers whose step does not grow with
         the gradient (``Optimizer.scale_free``: Adam and kin, RMSprop,
@@ -64,9 +66,12 @@ class GDRegressor(RegressorMixin, BaseGD):
     max_iter : int, default=1000
         Maximum number of epochs (iterations for ``lbfgs``).
     tol : float or None, default=1e-4
-        Training stops when the objective has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs spanning at least 50 updates; ``None`` runs
-        all ``max_iter`` epochs. For ``lbfgs``, the projected-gradient tolerance.
+        Training stops when the objective has not improved by ``tol`` (times
+        the starting objective where that is below 1, so that small units of
+        ``y`` are not stopped early) for ``n_iter_no_change`` epochs spanning
+        at least 50 updates; ``None`` runs all ``max_iter`` epochs. For
+        ``lbfgs``, the projected-gradient tolerance (times the spread of ``y``
+        where below 1).
     n_iter_no_change : int, default=10
         Epochs without improvement before stopping (or, for the ``adaptive``
         schedule, before reducing the step).

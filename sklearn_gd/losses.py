@@ -126,7 +126,8 @@ class Loss(Component):
         which holds the minimiser of every loss here whose raw output is on the
         scale of ``y``: for a convex loss the weighted mean gradient is
         non-decreasing in ``c``, and the minimiser is where it changes sign,
-        found to machine precision by bisection (Brent's method). A precise
+        found to machine precision by bisection (Brent's method). Where the
+        gradient is 0 over the whole range (a flat loss), the weighted median. A precise
         start matters: adaptive optimizers divide by ``sqrt(v) + eps``, so an
         intercept gradient left at a solver's tolerance would become a full
         step.
@@ -152,7 +153,14 @@ class Loss(Component):
                     weight_sum
                 )
 
-            if low == high or slope(low) >= 0:
+            if low == high:
+                best[k] = low
+            elif slope(low) >= 0 and slope(high) <= 0:
+                # Flat over all of [min y, max y] (epsilon-insensitive with
+                # every |y| < epsilon): all of it is optimal, and min y, one
+                # end, is the worst start. The weighted median is central.
+                best[k] = _weighted_quantile(column, sample_weight, 0.5)[0]
+            elif slope(low) >= 0:
                 best[k] = low
             elif slope(high) <= 0:
                 best[k] = high

@@ -71,9 +71,13 @@ class Optimizer(Component):
         True for solvers that work on the whole data set at once (``lbfgs``)
         through :meth:`minimize` instead of :meth:`step`.
     default_learning_rate : float
-        The base step an estimator uses with ``learning_rate="auto"``: 0.05,
-        suited to standardised features, except where the method's own scale
-        differs (Adagrad, Adadelta).
+        The base step an estimator uses with ``learning_rate="auto"``, for
+        standardised features: 0.05 for plain SGD (``0.05 (1 - momentum)``
+        with momentum), 0.01 for Adam, AdamW and Nadam, 0.005 for RMSprop,
+        0.5 for Adagrad and 1.0 for Adadelta. A constant step leaves a
+        stochastic optimizer jittering around the optimum by an amount that
+        grows with the step; these are the largest steps whose jitter cost
+        under 0.01 in held-out R² or accuracy on the data sets measured.
     scale_free : bool
         True for optimizers whose step is about ``lr`` per coordinate whatever
         the gradient's size (Adam and kin, RMSprop, Adagrad). With
@@ -221,6 +225,13 @@ class SGD(Optimizer):
         # threshold must match that step for L1 to act at full strength.
         return lr / (1 - self.momentum)
 
+    @property
+    def default_learning_rate(self) -> float:
+        # The same effective step lr / (1 - momentum) as plain SGD's 0.05: with
+        # 0.05 itself, "momentum" moved by 0.5 x g and jittered (held-out R²
+        # 0.979 against 0.982 at 0.005, the exact optimum's).
+        return 0.05 * (1 - self.momentum)
+
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015), with PyTorch's defaults.
@@ -254,6 +265,10 @@ class Adam(Optimizer):
     }
 
     scale_free = True
+    # 0.05 left a noise floor: held-out R² 0.965 against the optimum's 0.982
+    # (make_regression 1000 x 100), accuracy 0.789 against 0.801; 0.01 gives
+    # 0.981 and 0.800 at about the same fit time.
+    default_learning_rate = 0.01
 
     def __init__(
         self,
@@ -374,6 +389,9 @@ class RMSprop(Optimizer):
     }
 
     scale_free = True
+    # Without Adam's averaged direction, RMSprop's steps jitter more: held-out
+    # R² 0.895 at 0.05, 0.968 at 0.01, 0.979 at 0.005 (optimum 0.982).
+    default_learning_rate = 0.005
 
     def __init__(
         self,

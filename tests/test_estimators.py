@@ -362,7 +362,10 @@ def test_partial_fit_with_different_n_features_raises(task):
 
 @task_params
 def test_warm_start_continues_from_previous_coef(task):
-    estimator, X, y = build(task, max_iter=3, tol=None, random_state=0)
+    # A step large enough to move the weights visibly in 3 epochs.
+    estimator, X, y = build(
+        task, max_iter=3, tol=None, learning_rate=0.05, random_state=0
+    )
     cold = clone(estimator).fit(X, y)
     warm = clone(estimator).set_params(warm_start=True).fit(X, y)
     assert_same_model(warm, cold)  # nothing to continue from yet
@@ -550,7 +553,9 @@ def test_poisson_divergence_is_caught_despite_a_negative_baseline():
     rng = np.random.RandomState(0)
     X = rng.randn(200, 3)[:50] * 1000 + 50
     y = rng.poisson(5, 50).astype(float)
-    estimator = GDRegressor(loss="poisson", max_iter=50, random_state=0)
+    estimator = GDRegressor(
+        loss="poisson", learning_rate=0.05, max_iter=50, random_state=0
+    )
     with pytest.raises(ValueError, match="diverged"):
         estimator.fit(X, y)
 
@@ -585,6 +590,19 @@ def test_fit_worse_than_the_constant_it_started_from_warns(estimator, x_scale, y
     assert not any("increasing" in str(warning.message) for warning in record)
 
 
+def test_fit_ending_near_r2_minus_one_warns():
+    # Adam with an absurd step ended at R2 -0.97: its last epoch's average was
+    # within the old slack (twice the constant's objective), so it was silent.
+    X, y = make_regression(n_samples=300, n_features=5, noise=1.0, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="best constant model") as record:
+        estimator = GDRegressor(learning_rate=1e12, random_state=0).fit(X, y)
+    assert estimator.score(X, y) < -0.5
+    # The objective reported is the exact one at the final parameters.
+    residual = estimator.predict(X) - y
+    exact = 0.5 * np.mean(residual**2) + 0.5 * 1e-4 * np.sum(estimator.coef_**2)
+    assert f"objective of {exact:.3g}," in str(record[0].message)
+
+
 def test_near_constant_target_is_not_reported_as_divergence():
     # Best constant objective ~5e-13: the old yardstick (1e6 x that) called
     # the noise floor 5e-7 of a fixed step of 0.05 a divergence and raised.
@@ -609,6 +627,35 @@ def test_default_step_fits_targets_in_any_units(optimizer, y_scale):
     # Ridge scores 0.9999. At 1e-4 the absolute tol=1e-4 is far above the
     # objective (~1e-9), so the plateau rule stops Adam after 50 updates: 0.997.
     assert estimator.score(X, y) > 0.99
+
+
+@pytest.mark.parametrize("y_scale", [1e-3, 1e-6])
+def test_plateau_tol_follows_small_units_of_y(y_scale):
+    # SGD's trajectory scales exactly with y; with an absolute tol the plateau
+    # rule stopped small units after the minimum 50 updates.
+    X, y = make_regression(n_samples=400, n_features=5, noise=5.0, random_state=0)
+    y = (y - y.mean()) / y.std()  # objective 0.5 at the start: tol is relative
+    estimator = GDRegressor(optimizer="sgd", random_state=0)
+    unit = clone(estimator).fit(X, y)
+    small = clone(estimator).fit(X, y * y_scale)
+    assert small.n_iter_ == unit.n_iter_ > 10
+    assert_allclose(small.coef_, unit.coef_ * y_scale, rtol=1e-6)
+
+
+@pytest.mark.parametrize("y_scale", [1e-6, 1e-5])
+def test_lbfgs_tol_follows_small_units_of_y(y_scale):
+    # The starting gradient of diabetes x 1e-6 is below the absolute tol=1e-4:
+    # lbfgs returned zero weights after 0 iterations, without a warning.
+    X, y = load_diabetes(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        small = GDRegressor(optimizer="lbfgs").fit(X, y * y_scale)
+    reference = Ridge(alpha=1e-4 * len(y)).fit(X, y)
+    # As precise as on standardised y: tol=1e-4 against a spread of 1.
+    scale = np.abs(reference.coef_).max()
+    assert_allclose(small.coef_ / y_scale, reference.coef_, atol=2e-3 * scale)
+    assert small.score(X, y * y_scale) > reference.score(X, y) - 1e-5
 
 
 def test_lbfgs_stopping_far_from_the_optimum_warns():
@@ -990,26 +1037,38 @@ def test_fitted_attribute_shapes_and_curves(task):
     assert estimator.learning_rate_curve_.shape == (7,)
     # Adam's "auto" step is in units of y for a regressor.
     scale = spread_of(y) if task == "regressor" else 1.0
-    assert_allclose(estimator.learning_rate_curve_, 0.05 * scale)
+    assert_allclose(estimator.learning_rate_curve_, 0.01 * scale)
 
 
 @pytest.mark.parametrize(
     "optimizer, expected",
-    [("adam", 0.05), ("sgd", 0.05), ("adagrad", 0.5), ("adadelta", 1.0)],
+    [
+        ("adam", 0.01),
+        ("nadam", 0.01),
+        ("rmsprop", 0.005),
+        ("sgd", 0.05),
+        # The same effective step lr / (1 - momentum) as plain SGD.
+        ("momentum", 0.005),
+        ("nesterov", 0.005),
+        ("adagrad", 0.5),
+        ("adadelta", 1.0),
+    ],
 )
 def test_auto_learning_rate_is_the_optimizers_default_step(optimizer, expected):
     estimator, X, y = build("regressor", max_iter=3, tol=None, optimizer=optimizer)
     estimator.fit(X, y)
     # Times the spread of y for scale-free steps; SGD's lr * g scales itself,
     # Adadelta's steps take the scale of its past steps.
-    scale = 1.0 if optimizer in ("sgd", "adadelta") else spread_of(y)
+    scale = 1.0 if optimizer in ("sgd", "momentum", "nesterov", "adadelta") else (
+        spread_of(y)
+    )
     assert_allclose(estimator.learning_rate_curve_, expected * scale)
     # A classifier's raw outputs are logits: no scaling.
     classifier, X_c, y_c = build("binary", max_iter=3, tol=None, optimizer=optimizer)
     assert_allclose(classifier.fit(X_c, y_c).learning_rate_curve_, expected)
     # An explicit value overrides the optimizer's default.
-    estimator.set_params(learning_rate=0.01).fit(X, y)
-    assert_allclose(estimator.learning_rate_curve_, 0.01)
+    estimator.set_params(learning_rate=0.02).fit(X, y)
+    assert_allclose(estimator.learning_rate_curve_, 0.02)
 
 
 def test_learning_rate_rejects_other_strings():
