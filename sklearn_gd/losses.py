@@ -127,10 +127,10 @@ class Loss(Component):
         scale of ``y``: for a convex loss the weighted mean gradient is
         non-decreasing in ``c``, and the minimiser is where it changes sign,
         found to machine precision by bisection (Brent's method). Where the
-        gradient is 0 over the whole range (a flat loss), the weighted median. A precise
-        start matters: adaptive optimizers divide by ``sqrt(v) + eps``, so an
-        intercept gradient left at a solver's tolerance would become a full
-        step.
+        gradient is 0 over the whole range (a flat loss), the weighted median.
+        A precise start matters: adaptive optimizers divide by
+        ``sqrt(v) + eps``, so an intercept gradient left at a solver's
+        tolerance would become a full step.
 
         Parameters
         ----------
@@ -203,10 +203,9 @@ class RegressionLoss(Loss):
         step; the standard deviation keeps wide-centred targets from doing so
         (diabetes: MAD 88, std 77), and is used alone where more than half the
         targets are equal (MAD 0). Pooled over outputs as ``sqrt`` of the mean
-        square; 1 if 0.
-        The estimators scale ``learning_rate="auto"`` by it for optimizers
-        whose step does not grow with the gradient (Adam and kin), so that
-        their results do not depend on the units of ``y``.
+        square; 1 if 0. The estimators scale ``learning_rate="auto"`` by it
+        for optimizers whose step does not grow with the gradient (Adam and
+        kin), so that their results do not depend on the units of ``y``.
         """
         median = _weighted_quantile(y, sample_weight, 0.5)
         spread = 1.4826 * _weighted_quantile(np.abs(y - median), sample_weight, 0.5)
