@@ -282,15 +282,12 @@ class BaseGD(BaseEstimator):
                     f"fit_intercept={not self.fit_intercept} of the model "
                     "partial_fit continues; call fit to train the new one."
                 )
-            if state.optimizer_config != optimizer_config:
+            if not _same_optimizer_config(state.optimizer_config, optimizer_config):
                 # Another optimizer's moments (or a momentum of 0 turned on)
                 # mean nothing to this one: restart its state, as warm_start
-                # does, and its "auto" step factor, from this call's targets.
+                # does. The spread of y stays the first call's.
                 state.optimizer_state = setup.optimizer.init([flat_copy(state.params)])
                 state.optimizer_config = optimizer_config
-                state.learning_rate_scale = self._learning_rate_scale(
-                    setup, Y_train, w_train
-                )
         else:
             constant = self._best_constant(setup.loss, Y_train, w_train)
             params = self._initial_params(model, constant, X.shape[1], X.dtype)
@@ -302,15 +299,15 @@ class BaseGD(BaseEstimator):
                 setup.optimizer.init([flat_copy(params)]),
                 baseline_loss=baseline,
                 divergence_scale=max(baseline, zero),
-                learning_rate_scale=self._learning_rate_scale(setup, Y_train, w_train),
+                output_scale=setup.loss.output_scale(Y_train, w_train),
                 n_steps=setup.max_iter * steps_per_epoch(n_train, batch_size),
                 optimizer_config=optimizer_config,
             )
-        if self.learning_rate == "auto":
+        if self.learning_rate == "auto" and setup.optimizer.scale_free:
             # Adam-like steps move each weight by about the step size, and the
             # weights to reach grow with the spread of y: in y's units, the
             # default step gives the same fit whatever those units are.
-            setup.step_scale = state.learning_rate_scale
+            setup.step_scale = state.output_scale
             setup.learning_rate *= setup.step_scale
 
         if setup.optimizer.full_batch:
@@ -354,7 +351,8 @@ class BaseGD(BaseEstimator):
                 message = (
                     f"{type(self).__name__} stopped after {state.n_iter} lbfgs "
                     f"iterations (max_iter={self.max_iter}) with the gradient still "
-                    f"above tol={self.tol}; scale X (e.g. StandardScaler in a "
+                    f"above tol ({self.tol}, times the starting objective where "
+                    "that is below 1); scale X (e.g. StandardScaler in a "
                     "Pipeline) or increase max_iter."
                 )
             else:
@@ -371,13 +369,6 @@ class BaseGD(BaseEstimator):
         if self.learning_rate == "auto":
             return float(optimizer.default_learning_rate)
         return float(self.learning_rate)
-
-    @staticmethod
-    def _learning_rate_scale(setup: TrainingSetup, Y, sample_weight) -> float:
-        """The spread of ``y`` for a scale-free optimizer's "auto" step, else 1."""
-        if setup.optimizer.scale_free:
-            return setup.loss.output_scale(Y, sample_weight)
-        return 1.0
 
     def _resolved_batch_size(self, n_samples: int) -> int:
         if self.batch_size is None:
@@ -474,6 +465,18 @@ def has_incremental_optimizer(estimator) -> bool:
             "Use fit, or an optimizer such as 'sgd' or 'adam'."
         )
     return True
+
+
+def _same_optimizer_config(stored, current) -> bool:
+    """Whether two ``(class, get_params())`` pairs describe the same optimizer;
+    parameters may be arrays, which ``==`` on dicts cannot compare."""
+    if stored is None or stored[0] is not current[0]:
+        return False
+    stored_params, current_params = stored[1], current[1]
+    return stored_params.keys() == current_params.keys() and all(
+        np.array_equal(stored_params[key], current_params[key])
+        for key in stored_params
+    )
 
 
 def _copy_training_state(state: TrainingState) -> TrainingState:

@@ -65,10 +65,11 @@ class GDClassifier(ClassifierMixin, BaseGD):
     max_iter : int, default=1000
         Maximum number of epochs (iterations for ``lbfgs``).
     tol : float or None, default=1e-4
-        Stop when the objective has not improved by ``tol`` (times the starting
-        objective where that is below 1, as for binary log loss, 0.69) for
-        ``n_iter_no_change`` epochs spanning at least 50 updates; ``None`` runs
-        all ``max_iter`` epochs. For ``lbfgs``, the projected-gradient tolerance.
+        Stop when the objective has not improved by ``tol`` (times the best
+        constant model's objective where that is below 1: the class entropy
+        for binary log loss) for ``n_iter_no_change`` epochs spanning at least
+        50 updates; ``None`` runs all ``max_iter`` epochs. For ``lbfgs``, the
+        projected-gradient tolerance (scaled alike).
     n_iter_no_change : int, default=10
         Epochs without improvement before stopping (or reducing the step).
     early_stopping : bool, default=False

@@ -83,9 +83,9 @@ class TrainingState:
     # of the all-zero output, so that a near-perfect constant (baseline ~ 0) or
     # a negative baseline (Poisson) does not make the test meaningless.
     divergence_scale: float = math.nan
-    # What learning_rate="auto" is multiplied by (Loss.output_scale for a
-    # scale-free optimizer, else 1), fixed at the first fit or partial_fit.
-    learning_rate_scale: float = 1.0
+    # The spread of y (Loss.output_scale), fixed when training starts: what
+    # learning_rate="auto" is multiplied by for a scale-free optimizer.
+    output_scale: float = 1.0
     # The number of updates the schedule plans for (T), fixed when the state is
     # made, so that partial_fit chunks of other sizes do not move the schedule.
     n_steps: int = 0
@@ -419,12 +419,17 @@ def check_finite(
 
 
 def _all_finite(value) -> bool:
-    """Whether every number in a nest of dicts, lists and arrays is finite."""
+    """Whether every number in a nest of dicts, lists and arrays is finite;
+    anything else (a custom optimizer's None or string) is ignored."""
     if isinstance(value, dict):
         return all(_all_finite(item) for item in value.values())
     if isinstance(value, (list, tuple)):
         return all(_all_finite(item) for item in value)
-    return bool(np.isfinite(value).all())
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fc":
+        return bool(np.isfinite(value).all())
+    if isinstance(value, (float, np.floating)):
+        return math.isfinite(value)
+    return True
 
 
 def check_not_exploding(
@@ -508,6 +513,21 @@ def divergence_error(epoch: int, what: str, setup: TrainingSetup) -> ValueError:
     )
 
 
+def relative_tol(tol: float, state: TrainingState) -> float:
+    """``tol · min(1, |J_c|)``, with ``J_c`` the objective training starts from.
+
+    The objective and its gradient follow the units of ``y`` (the squared
+    error's their square), so an absolute ``tol`` stops small units at once:
+    the plateau rule after its minimum 50 updates at y in units of 1e-3, lbfgs
+    before its first iteration at 1e-6. Below 1 the tolerance is relative to
+    the starting objective; from 1 up it is scikit-learn's absolute one.
+    """
+    scale = abs(state.baseline_loss)
+    if not math.isfinite(scale) or scale == 0:
+        return tol
+    return tol * min(1.0, scale)
+
+
 def _should_stop(setup, state, objective, validation, stop_on_plateau) -> bool:
     """Track improvement of the monitored quantity; True when training is done.
 
@@ -517,11 +537,8 @@ def _should_stop(setup, state, objective, validation, stop_on_plateau) -> bool:
     least ``MIN_PLATEAU_UPDATES`` updates, make a plateau.
     """
     tol = setup.tol
-    if tol is not None and validation is None and state.divergence_scale > 0:
-        # The objective follows the units of y (squared: their square): an
-        # absolute tol stopped targets in units of 1e-3 after the minimum 50
-        # updates. Objectives below 1 at the start take tol relative to them.
-        tol *= min(1.0, state.divergence_scale)
+    if tol is not None and validation is None:
+        tol = relative_tol(tol, state)
     if validation is not None:
         score = float(validation.score(setup.model.forward(state.params, validation.X)))
         state.validation_scores.append(score)
@@ -613,11 +630,9 @@ def run_full_batch(
         if setup.verbose:
             print(f"-- Iteration {len(curve)}: objective {curve[-1]:.6g}")
 
-    # The gradient of a regression loss grows with the units of y: an absolute
-    # tolerance met at the start (y in units of 1e-6) returned zero weights
-    # after 0 iterations. Below unit spread, the tolerance shrinks with it.
-    tol = 0.0 if setup.tol is None else setup.tol
-    tol *= min(1.0, setup.loss.output_scale(Y, sample_weight))
+    # An absolute gradient tolerance was met at the start for y in units of
+    # 1e-6, returning zero weights.
+    tol = 0.0 if setup.tol is None else relative_tol(setup.tol, state)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         result = setup.optimizer.minimize(
             objective, x0, max_iter=setup.max_iter, tol=tol, callback=record

@@ -66,11 +66,11 @@ class GDRegressor(RegressorMixin, BaseGD):
         Maximum number of epochs (iterations for ``lbfgs``).
     tol : float or None, default=1e-4
         Training stops when the objective has not improved by ``tol`` (times
-        the starting objective where that is below 1, so that small units of
-        ``y`` are not stopped early) for ``n_iter_no_change`` epochs spanning
-        at least 50 updates; ``None`` runs all ``max_iter`` epochs. For
-        ``lbfgs``, the projected-gradient tolerance (times the spread of ``y``
-        where below 1).
+        the best constant model's objective, which training starts from, where
+        that is below 1, so that small units of ``y`` are not stopped early)
+        for ``n_iter_no_change`` epochs spanning at least 50 updates; ``None``
+        runs all ``max_iter`` epochs. For ``lbfgs``, the projected-gradient
+        tolerance (scaled alike).
     n_iter_no_change : int, default=10
         Epochs without improvement before stopping (or, for the ``adaptive``
         schedule, before reducing the step).

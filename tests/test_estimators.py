@@ -318,6 +318,28 @@ def test_partial_fit_after_changing_the_optimizer_restarts_its_state(first, seco
     assert estimator.score(X, y) > min(0.9, fresh.score(X, y) - 0.05)
 
 
+@pytest.mark.parametrize("y_scale", [1e-5, 1e3])
+def test_partial_fit_keeps_the_first_calls_spread_after_an_optimizer_change(y_scale):
+    # The "auto" factor was retaken from the chunk after an optimizer change:
+    # a one-row chunk gave factor 1 (R2 -12 at y x 1e-5, 0.67 at y x 1e3).
+    X, y = make_regression(n_samples=2000, n_features=5, noise=1.0, random_state=0)
+    y = y * y_scale
+    changed, unchanged = GDRegressor(random_state=0), GDRegressor(random_state=0)
+    for estimator in (changed, unchanged):
+        for start in range(0, 1000, 100):
+            estimator.partial_fit(X[start : start + 100], y[start : start + 100])
+    step = changed.learning_rate_curve_[-1]
+    changed.set_params(optimizer__beta1=0.89)
+    for estimator in (changed, unchanged):
+        estimator.partial_fit(X[1000:1001], y[1000:1001])
+        for _ in range(5):
+            for start in range(1001, 2000, 100):
+                estimator.partial_fit(X[start : start + 100], y[start : start + 100])
+    assert changed.learning_rate_curve_[1000 // 100] == step
+    assert unchanged.score(X, y) > 0.9
+    assert changed.score(X, y) > unchanged.score(X, y) - 0.01
+
+
 def test_partial_fit_refuses_a_changed_fit_intercept():
     X, y = make_regression(n_samples=100, n_features=3, random_state=0)
     estimator = GDRegressor(fit_intercept=False).partial_fit(X, y)
@@ -640,6 +662,17 @@ def test_plateau_tol_follows_small_units_of_y(y_scale):
     small = clone(estimator).fit(X, y * y_scale)
     assert small.n_iter_ == unit.n_iter_ > 10
     assert_allclose(small.coef_, unit.coef_ * y_scale, rtol=1e-6)
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "momentum"])
+def test_plateau_tol_follows_small_units_despite_an_offset(optimizer):
+    # tol scaled by the zero output's objective stayed absolute for 1 + y/1e5
+    # (the offset makes that objective ~0.5): stopped at epoch 11, R2 0.83-0.91.
+    X, y = make_regression(n_samples=2000, n_features=20, noise=1.0, random_state=0)
+    X = X * np.linspace(0.2, 3, 20)
+    target = 1 + y * 1e-5
+    estimator = GDRegressor(optimizer=optimizer, max_iter=300, random_state=0)
+    assert estimator.fit(X, target).score(X, target) > 0.995
 
 
 @pytest.mark.parametrize("y_scale", [1e-6, 1e-5])

@@ -617,36 +617,48 @@ def test_output_scale_is_a_spread_not_moved_by_outliers():
     rng = np.random.RandomState(0)
     y = 3.0 + 7.0 * rng.randn(20000, 1)
     ones = np.ones(len(y))
-    # Normal targets: about the standard deviation (both estimates agree).
+    # Normal targets: about the standard deviation, for every loss.
     assert SquaredError().output_scale(y, ones) == pytest.approx(7.0, rel=0.03)
-    # 1% of rows at +1e6 make the standard deviation ~1e5; the MAD stays ~7.
+    assert Huber().output_scale(y, ones) == pytest.approx(7.0, rel=0.03)
+    # 1% of rows at +1e6 make the standard deviation ~1e5. A bounded-gradient
+    # loss ignores them, and so does its spread (10-90% range); a squared loss
+    # chases them, so its spread is the standard deviation.
     contaminated = y.copy()
     contaminated[:200] += 1e6
-    assert Huber().output_scale(contaminated, ones) == pytest.approx(7.0, rel=0.05)
-    # Wide-centred (uniform) targets: the MAD (0.37) exceeds the standard
-    # deviation (0.29), which is taken as the smaller.
+    for loss in (Huber(), AbsoluteError(), Quantile(), EpsilonInsensitive()):
+        assert loss.bounded_gradient
+        assert loss.output_scale(contaminated, ones) == pytest.approx(7.0, rel=0.05)
+    assert not SquaredError().bounded_gradient
+    assert SquaredError().output_scale(contaminated, ones) == pytest.approx(
+        contaminated.std(), rel=1e-9
+    )
+    # 60% of the targets nearly equal: a median-based spread collapsed to 1e-3
+    # (and Adam's step with it); the 10-90% range and the std do not.
+    bulk = np.where(rng.uniform(size=(1000, 1)) < 0.6, 1e-3 * rng.randn(1000, 1), 0.0)
+    bulk += (bulk == 0) * 50 * rng.randn(1000, 1)
+    for loss in (SquaredError(), Huber()):
+        assert loss.output_scale(bulk, np.ones(1000)) > 10
+    # Wide-centred (uniform) targets: the 10-90% range (0.31) exceeds the
+    # standard deviation (0.29), which is taken as the smaller.
     uniform = rng.uniform(size=(20000, 1))
-    assert SquaredError().output_scale(uniform, ones) == pytest.approx(
-        uniform.std(), rel=1e-9
-    )
-    # More than half the targets equal: MAD 0, so the standard deviation.
-    mostly_zero = np.where(rng.uniform(size=(1000, 1)) < 0.7, 0.0, 5.0)
-    assert SquaredError().output_scale(mostly_zero, np.ones(1000)) == pytest.approx(
-        mostly_zero.std(), rel=1e-9
-    )
+    assert Huber().output_scale(uniform, ones) == pytest.approx(uniform.std(), rel=1e-9)
     # Sample weights act as repeated rows; outputs pool as root mean square.
     weights = rng.randint(1, 4, size=50).astype(float)
     small = rng.randn(50, 2) * [1.0, 3.0]
     repeated = np.repeat(small, weights.astype(int), axis=0)
-    assert SquaredError().output_scale(small, weights) == pytest.approx(
-        SquaredError().output_scale(repeated, np.ones(len(repeated))), rel=1e-9
-    )
+    for loss in (SquaredError(), Huber()):
+        assert loss.output_scale(small, weights) == pytest.approx(
+            loss.output_scale(repeated, np.ones(len(repeated))), rel=1e-9
+        )
     pooled = [SquaredError().output_scale(repeated[:, [k]], np.ones(len(repeated)))
               for k in range(2)]
     assert SquaredError().output_scale(repeated, np.ones(len(repeated))) == (
         pytest.approx(np.sqrt(np.mean(np.square(pooled))), rel=1e-9)
     )
-    # A constant target has no spread: 1, not a zero step.
+    # Huge targets do not overflow when squared; a constant target gives 1.
+    assert SquaredError().output_scale(y * 1e160, ones) == pytest.approx(
+        7e160, rel=0.03
+    )
     assert SquaredError().output_scale(np.full((10, 1), 4.0), np.ones(10)) == 1.0
 
 

@@ -575,3 +575,38 @@ def test_nested_key_on_a_none_penalty_says_what_to_do():
         penalty="elasticnet", penalty__l1_ratio=0.5
     )
     assert estimator.penalty.l1_ratio == 0.5
+
+
+class ScaledSGD(Optimizer):
+    """``w <- w - lr * scales * g``: an array hyper-parameter, and state that
+    holds more than numbers."""
+
+    def __init__(self, scales=None, clip_norm=None, clip_value=None):
+        self.scales = scales
+        self.clip_norm = clip_norm
+        self.clip_value = clip_value
+
+    def init(self, params):
+        return {"note": None, "label": "scaled", "steps": 0}
+
+    def step(self, params, grads, state, lr):
+        state["steps"] += 1
+        for param, grad in zip(params, grads):
+            param -= lr * np.asarray(self.scales) * grad
+
+
+def test_custom_optimizer_state_and_array_parameters_are_handled():
+    # The finiteness check of the optimizer's state raised a TypeError on None
+    # and strings; comparing array hyper-parameters between partial_fit calls
+    # raised "truth value of an array is ambiguous".
+    X, y = _regression_data()
+    model = GDRegressor(
+        optimizer=ScaledSGD(scales=np.ones(4)), learning_rate=0.01, random_state=0
+    )
+    model.fit(X, y)
+    steps = model._training_state.optimizer_state["steps"]
+    model.set_params(optimizer__scales=np.ones(4)).partial_fit(X, y)
+    # An equal array is the same optimizer: its state carries on.
+    assert model._training_state.optimizer_state["steps"] > steps
+    model.set_params(optimizer__scales=np.full(4, 0.5)).partial_fit(X, y)
+    assert model._training_state.optimizer_state["steps"] == 1  # restarted
