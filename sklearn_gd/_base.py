@@ -293,12 +293,21 @@ class BaseGD(BaseEstimator):
             params = self._initial_params(model, constant, X.shape[1], X.dtype)
             baseline = baseline_loss(setup.loss, Y_train, w_train, constant)
             zero = baseline_loss(setup.loss, Y_train, w_train, np.zeros_like(constant))
+            # A warm start may begin far above both (refitting on y / 1000):
+            # ending near where it began is slow progress, not divergence.
+            start = (
+                batch_objective(
+                    setup, params, X_train, Y_train, w_train / w_train.mean()
+                )
+                if self.warm_start
+                else baseline
+            )
             state = TrainingState(
                 params,
                 # The engine hands the optimizer one flat parameter vector.
                 setup.optimizer.init([flat_copy(params)]),
                 baseline_loss=baseline,
-                divergence_scale=max(baseline, zero),
+                divergence_scale=max(baseline, zero, start),
                 output_scale=setup.loss.output_scale(Y_train, w_train),
                 n_steps=setup.max_iter * steps_per_epoch(n_train, batch_size),
                 optimizer_config=optimizer_config,
@@ -351,14 +360,15 @@ class BaseGD(BaseEstimator):
                 message = (
                     f"{type(self).__name__} stopped after {state.n_iter} lbfgs "
                     f"iterations (max_iter={self.max_iter}) with the gradient still "
-                    f"above tol ({self.tol}, times the starting objective where "
-                    "that is below 1); scale X (e.g. StandardScaler in a "
+                    f"above tol ({self.tol}, relative where the best constant's "
+                    "objective is below 1); scale X (e.g. StandardScaler in a "
                     "Pipeline) or increase max_iter."
                 )
             else:
                 message = (
                     f"{type(self).__name__} reached max_iter={self.max_iter} before "
-                    f"the objective stopped improving by tol={self.tol}; consider "
+                    f"the objective stopped improving by tol={self.tol} (relative "
+                    "where the best constant's objective is below 1); consider "
                     "increasing max_iter or learning_rate."
                 )
             warnings.warn(message, ConvergenceWarning, stacklevel=3)

@@ -513,19 +513,20 @@ def divergence_error(epoch: int, what: str, setup: TrainingSetup) -> ValueError:
     )
 
 
-def relative_tol(tol: float, state: TrainingState) -> float:
-    """``tol · min(1, |J_c|)``, with ``J_c`` the objective training starts from.
+def tolerance_scale(state: TrainingState) -> float:
+    """``min(1, |J_c|)``, with ``J_c`` the objective training starts from.
 
     The objective and its gradient follow the units of ``y`` (the squared
     error's their square), so an absolute ``tol`` stops small units at once:
     the plateau rule after its minimum 50 updates at y in units of 1e-3, lbfgs
-    before its first iteration at 1e-6. Below 1 the tolerance is relative to
-    the starting objective; from 1 up it is scikit-learn's absolute one.
+    before its first iteration at 1e-6. Below 1, tolerances are taken
+    relative to the starting objective (times this); from 1 up they are
+    scikit-learn's absolute ones. 1 where ``J_c`` is 0 (the perceptron).
     """
     scale = abs(state.baseline_loss)
     if not math.isfinite(scale) or scale == 0:
-        return tol
-    return tol * min(1.0, scale)
+        return 1.0
+    return min(1.0, scale)
 
 
 def _should_stop(setup, state, objective, validation, stop_on_plateau) -> bool:
@@ -538,7 +539,7 @@ def _should_stop(setup, state, objective, validation, stop_on_plateau) -> bool:
     """
     tol = setup.tol
     if tol is not None and validation is None:
-        tol = relative_tol(tol, state)
+        tol *= tolerance_scale(state)
     if validation is not None:
         score = float(validation.score(setup.model.forward(state.params, validation.X)))
         state.validation_scores.append(score)
@@ -618,39 +619,45 @@ def run_full_batch(
     x0 = flat_copy(state.params).astype(float)
     curve: list[float] = []
     start_gradient: list[float] = []  # largest entry of the gradient at x0
+    # scipy's tolerances are absolute below objectives of 1 (its ftol divides
+    # by max(|J|, 1)): y in units of 1e-6 met gtol at the start, returning
+    # zero weights, and 1e-8 stalled on ftol. L-BFGS-B therefore minimises
+    # J / min(1, |J_c|), which is of order 1 at the start; the minimiser is
+    # the same, and the tolerances become relative as the plateau rule's.
+    normaliser = 1.0 / tolerance_scale(state)
 
     def objective(flat: np.ndarray) -> tuple[float, np.ndarray]:
         value, gradient = exact_objective(flat)
+        value, gradient = value * normaliser, gradient * normaliser
         if not start_gradient:
             start_gradient.append(float(np.max(np.abs(gradient))))
         return value, gradient
 
     def record(intermediate_result) -> None:
-        curve.append(float(intermediate_result.fun))
+        curve.append(float(intermediate_result.fun) / normaliser)
         if setup.verbose:
             print(f"-- Iteration {len(curve)}: objective {curve[-1]:.6g}")
 
-    # An absolute gradient tolerance was met at the start for y in units of
-    # 1e-6, returning zero weights.
-    tol = 0.0 if setup.tol is None else relative_tol(setup.tol, state)
+    tol = 0.0 if setup.tol is None else setup.tol
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         result = setup.optimizer.minimize(
             objective, x0, max_iter=setup.max_iter, tol=tol, callback=record
         )
+    final_objective = float(result.fun) / normaliser
     params = [p.astype(dtype) for p in unflatten(result.x, state.params)]
-    check_finite(float(result.fun), params, int(result.nit), setup)
+    check_finite(final_objective, params, int(result.nit), setup)
     state.params = params
     state.n_iter += int(result.nit)
     state.t += int(result.nit)
-    state.loss_curve.extend(curve or [float(result.fun)])
+    state.loss_curve.extend(curve or [final_objective])
     # A line-search method has no schedule step size to report.
     state.learning_rate_curve.extend([float("nan")] * len(curve or [0]))
     # L-BFGS-B also reports success when the objective stops decreasing at
     # machine precision, which on badly scaled X happens far from the optimum
     # (a Poisson fit on features of size 1000 stopped after one iteration with
-    # its starting gradient, 292). Such a stop counts only if the gradient is
-    # small in absolute terms or fell 1000-fold: converged fits seen fell
-    # 1e5- to 1e8-fold, whatever the units of y.
+    # its starting gradient, 292). Such a stop counts only if the (normalised)
+    # gradient is small or fell 1000-fold: converged fits seen fell 1e5- to
+    # 1e8-fold, whatever the units of y.
     gradient_max = float(np.max(np.abs(result.jac)))
     small = gradient_max <= 100 * tol
     fell = gradient_max <= 1e-3 * start_gradient[0] if start_gradient else True

@@ -49,12 +49,13 @@ class GDRegressor(RegressorMixin, BaseGD):
         optimizer's ``default_learning_rate`` (0.01 for Adam and kin, 0.05
         for plain SGD, ``0.05 (1 - momentum)`` with momentum, 0.005 for
         ``rmsprop``, 0.5 for ``adagrad``, 1.0 for ``adadelta``; unused by
-        ``lbfgs``), times the spread of ``y`` (``Loss.output_scale``: a
-        standard deviation that outliers do not inflate) for optimizers whose
-        step does not grow with the gradient (``Optimizer.scale_free``: Adam
-        and kin, RMSprop, Adagrad), so that the fit does not depend on the
-        units of ``y``. It is fixed at the first ``fit`` or ``partial_fit``
-        call, from that call's targets (a changed optimizer takes it again).
+        ``lbfgs``), times the spread of ``y`` (``Loss.output_scale``: the
+        standard deviation, winsorised for losses with a bounded gradient so
+        that outliers do not inflate it) for optimizers whose step does not
+        grow with the gradient (``Optimizer.scale_free``: Adam and kin,
+        RMSprop, Adagrad), so that the fit does not depend on the units of
+        ``y``. The spread is fixed at the first ``fit`` or ``partial_fit``
+        call, from that call's targets, and kept if the optimizer changes.
     schedule : str or Schedule, default="constant"
         ``"constant"``, ``"invscaling"``, ``"optimal"``, ``"exponential"``,
         ``"step"``, ``"cosine"``, ``"warmup_cosine"``, ``"onecycle"``,

@@ -202,31 +202,35 @@ class RegressionLoss(Loss):
         """The size of the raw outputs a fit must reach: the targets' spread.
 
         Per output, the weighted standard deviation; for a loss with
-        ``bounded_gradient``, the smaller of that and the normal-consistent
-        10-90% quantile range, ``(q90 - q10) / 2.5631``, which up to 10% of
-        outliers (what such losses are chosen for) do not inflate (1% of rows
-        at +1e6 made the std 1e5 and left coefficients 200-800 off). A squared
-        loss chases outliers, so its fit does grow with them: std alone (a
-        median-based spread collapsed when most targets were nearly equal).
-        Pooled over outputs as ``sqrt`` of the mean square; 1 if 0 or not
-        finite. The estimators scale ``learning_rate="auto"`` by it for
+        ``bounded_gradient``, the smaller of that and the standard deviation
+        of ``y`` winsorised at its 5% and 95% weighted quantiles (divided by
+        0.9117, its value for normal data), which up to 5% of outliers on a
+        side (what such losses are chosen for) do not inflate: 1% of rows at
+        +1e6 made the std 1e5 and left coefficients 200-800 off. A squared
+        loss chases outliers, so its fit does grow with them: std alone.
+        Spreads built on central quantiles alone (the MAD, the 10-90% range)
+        collapsed when most targets sat in one tight cluster (zero-inflated
+        data), and Adam's step with them. Pooled over outputs as ``sqrt`` of
+        the mean square; where that is 0 (one sample, constant targets), the
+        largest ``|y|``, or 1 if that is 0 too. Rows of zero weight are left
+        out. The estimators scale ``learning_rate="auto"`` by it for
         optimizers whose step does not grow with the gradient (Adam and kin),
         so that their results do not depend on the units of ``y``.
         """
+        y, sample_weight = y[sample_weight > 0], sample_weight[sample_weight > 0]
         # Divided by the largest |y| first, so that targets near 1e154 and
         # beyond do not overflow when squared.
         size = float(np.max(np.abs(y))) if y.size else 0.0
         if not np.isfinite(size) or size == 0:
             return 1.0
         unit = y / size
-        mean = np.average(unit, axis=0, weights=sample_weight)
-        spread = np.sqrt(np.average((unit - mean) ** 2, axis=0, weights=sample_weight))
+        spread = _weighted_std(unit, sample_weight)
         if self.bounded_gradient:
-            low, high = _weighted_quantiles(unit, sample_weight, (0.1, 0.9))
-            central = (high - low) / 2.5631
-            spread = np.where(central > 0, np.minimum(central, spread), spread)
-        scale = size * float(np.sqrt(np.mean(spread.astype(float) ** 2)))
-        return scale if np.isfinite(scale) and scale > 0 else 1.0
+            low, high = _weighted_quantiles(unit, sample_weight, (0.05, 0.95))
+            winsorised = _weighted_std(np.clip(unit, low, high), sample_weight)
+            spread = np.minimum(spread, winsorised / 0.9117)
+        scale = float(np.sqrt(np.mean(spread.astype(float) ** 2)))
+        return size * (scale if np.isfinite(scale) and scale > 0 else 1.0)
 
     def check_targets(self, y: np.ndarray) -> None:
         """Raise ``ValueError`` if ``y`` is outside the loss's domain."""
@@ -696,6 +700,12 @@ class ModifiedHuber(MarginLoss):
         total = prob.sum(axis=1, keepdims=True)
         uniform = np.full_like(prob, 1 / prob.shape[1])
         return np.divide(prob, total, out=uniform, where=total > 0)
+
+
+def _weighted_std(y: np.ndarray, sample_weight: np.ndarray) -> np.ndarray:
+    """Per-column weighted standard deviation."""
+    mean = np.average(y, axis=0, weights=sample_weight)
+    return np.sqrt(np.average((y - mean) ** 2, axis=0, weights=sample_weight))
 
 
 def _weighted_quantile(

@@ -625,6 +625,19 @@ def test_fit_ending_near_r2_minus_one_warns():
     assert f"objective of {exact:.3g}," in str(record[0].message)
 
 
+def test_warm_start_far_from_new_targets_is_not_called_divergence():
+    # Refitting on y / 3000 starts at an objective ~1e7 times the new
+    # constant's: still far after max_iter epochs, which is slow progress, not
+    # divergence (it raised "diverged at epoch 20").
+    X, y = make_regression(n_samples=500, n_features=5, noise=1.0, random_state=0)
+    estimator = GDRegressor(warm_start=True, max_iter=20, random_state=0).fit(X, y)
+    start = estimator.coef_.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        estimator.fit(X, y / 3000)
+    assert np.all(np.abs(estimator.coef_) < np.abs(start))  # moving the right way
+
+
 def test_near_constant_target_is_not_reported_as_divergence():
     # Best constant objective ~5e-13: the old yardstick (1e6 x that) called
     # the noise floor 5e-7 of a fixed step of 0.05 a divergence and raised.
@@ -720,6 +733,22 @@ def test_auto_step_is_not_inflated_by_outliers(loss):
     y[:10] += 1e6
     estimator = GDRegressor(loss=loss, random_state=0).fit(X, y)
     assert np.abs(estimator.coef_ - true).max() < 0.2
+
+
+def test_auto_step_survives_zero_inflated_targets():
+    # 93% of the targets within 1e-6 of 0: the 10-90% range made the spread
+    # 1e-6, and a high quantile stopped at zero weights (objective 0.95
+    # against 0.65 reached with learning_rate=0.1).
+    rng = np.random.RandomState(0)
+    X = rng.randn(2000, 5)
+    linear = X @ [3.0, 2.0, 1.0, -1.0, -2.0]
+    y = np.maximum(linear - np.quantile(linear, 0.93), 0) * 10
+    y += 1e-6 * rng.randn(2000)
+    estimator = GDRegressor(loss="quantile", random_state=0)
+    estimator.set_params(loss__quantile=0.97).fit(X, y)
+    reference = clone(estimator).set_params(learning_rate=0.1).fit(X, y)
+    assert estimator.loss_curve_[-1] < reference.loss_curve_[-1] + 0.02
+    assert np.abs(estimator.coef_).max() > 1
 
 
 @pytest.mark.parametrize("y_scale", [1.0, 100.0, 1e5])

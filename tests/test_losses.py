@@ -621,8 +621,8 @@ def test_output_scale_is_a_spread_not_moved_by_outliers():
     assert SquaredError().output_scale(y, ones) == pytest.approx(7.0, rel=0.03)
     assert Huber().output_scale(y, ones) == pytest.approx(7.0, rel=0.03)
     # 1% of rows at +1e6 make the standard deviation ~1e5. A bounded-gradient
-    # loss ignores them, and so does its spread (10-90% range); a squared loss
-    # chases them, so its spread is the standard deviation.
+    # loss ignores them, and so does its spread (winsorised at 5-95%); a
+    # squared loss chases them, so its spread is the standard deviation.
     contaminated = y.copy()
     contaminated[:200] += 1e6
     for loss in (Huber(), AbsoluteError(), Quantile(), EpsilonInsensitive()):
@@ -632,14 +632,18 @@ def test_output_scale_is_a_spread_not_moved_by_outliers():
     assert SquaredError().output_scale(contaminated, ones) == pytest.approx(
         contaminated.std(), rel=1e-9
     )
-    # 60% of the targets nearly equal: a median-based spread collapsed to 1e-3
-    # (and Adam's step with it); the 10-90% range and the std do not.
-    bulk = np.where(rng.uniform(size=(1000, 1)) < 0.6, 1e-3 * rng.randn(1000, 1), 0.0)
-    bulk += (bulk == 0) * 50 * rng.randn(1000, 1)
-    for loss in (SquaredError(), Huber()):
-        assert loss.output_scale(bulk, np.ones(1000)) > 10
-    # Wide-centred (uniform) targets: the 10-90% range (0.31) exceeds the
-    # standard deviation (0.29), which is taken as the smaller.
+    # Most targets in one tight cluster (zero-inflated, counts above it): a
+    # median-based spread collapsed to 1e-3 at 60%, the 10-90% range to 1e-6
+    # at 93% (and Adam's step with them, to zero weights); the winsorised std
+    # and the std do not, while more than 5% of the targets are off the cluster.
+    for share in (0.6, 0.93):
+        cluster = rng.uniform(size=(1000, 1)) < share
+        signal = 50 * np.abs(rng.randn(1000, 1))
+        bulk = np.where(cluster, 1e-6 * rng.randn(1000, 1), signal)
+        for loss in (SquaredError(), Huber(), Quantile(0.97)):
+            assert loss.output_scale(bulk, np.ones(1000)) > 1  # not ~1e-6
+    # Wide-centred (uniform) targets: the normal-consistent winsorised std
+    # exceeds the standard deviation, which is taken as the smaller.
     uniform = rng.uniform(size=(20000, 1))
     assert Huber().output_scale(uniform, ones) == pytest.approx(uniform.std(), rel=1e-9)
     # Sample weights act as repeated rows; outputs pool as root mean square.
@@ -655,11 +659,20 @@ def test_output_scale_is_a_spread_not_moved_by_outliers():
     assert SquaredError().output_scale(repeated, np.ones(len(repeated))) == (
         pytest.approx(np.sqrt(np.mean(np.square(pooled))), rel=1e-9)
     )
-    # Huge targets do not overflow when squared; a constant target gives 1.
+    # Huge targets do not overflow when squared, and rows of zero weight are
+    # left out (a 1e300 among them made the rest underflow to a spread of 0).
     assert SquaredError().output_scale(y * 1e160, ones) == pytest.approx(
         7e160, rel=0.03
     )
-    assert SquaredError().output_scale(np.full((10, 1), 4.0), np.ones(10)) == 1.0
+    with_huge = np.array([[100.0], [200.0], [300.0], [400.0], [1e300]])
+    assert SquaredError().output_scale(
+        with_huge, np.array([1.0, 1.0, 1.0, 1.0, 0.0])
+    ) == pytest.approx(np.std([100, 200, 300, 400]))
+    # No spread (one sample, a constant): the targets' size, so that a first
+    # partial_fit of one row does not fix a step in the wrong units; 1 for 0.
+    assert SquaredError().output_scale(np.full((10, 1), 4.0), np.ones(10)) == 4.0
+    assert SquaredError().output_scale(np.array([[-1e3]]), np.ones(1)) == 1e3
+    assert SquaredError().output_scale(np.zeros((5, 1)), np.ones(5)) == 1.0
 
 
 @pytest.mark.parametrize("loss", [EpsilonInsensitive(), SquaredEpsilonInsensitive()])
