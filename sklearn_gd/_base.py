@@ -273,6 +273,12 @@ class BaseGD(BaseEstimator):
             verbose=int(self.verbose),
         )
         optimizer_config = (type(setup.optimizer), setup.optimizer.get_params())
+
+        def training_objective(params) -> float:
+            """The exact objective J on the training samples."""
+            relative_weight = w_train / w_train.mean()
+            return batch_objective(setup, params, X_train, Y_train, relative_weight)
+
         if continuing:
             # Train a copy: the stored state is replaced only if the call succeeds.
             state = _copy_training_state(self._training_state)
@@ -295,13 +301,7 @@ class BaseGD(BaseEstimator):
             zero = baseline_loss(setup.loss, Y_train, w_train, np.zeros_like(constant))
             # A warm start may begin far above both (refitting on y / 1000):
             # ending near where it began is slow progress, not divergence.
-            start = (
-                batch_objective(
-                    setup, params, X_train, Y_train, w_train / w_train.mean()
-                )
-                if self.warm_start
-                else baseline
-            )
+            start = training_objective(params) if self.warm_start else baseline
             state = TrainingState(
                 params,
                 # The engine hands the optimizer one flat parameter vector.
@@ -339,10 +339,7 @@ class BaseGD(BaseEstimator):
         worse = None
         if not partial and validation is None:
             worse = objective_worse_than_constant(
-                state,
-                lambda: batch_objective(
-                    setup, state.params, X_train, Y_train, w_train / w_train.mean()
-                ),
+                state, lambda: training_objective(state.params)
             )
         if worse is not None:
             warnings.warn(
