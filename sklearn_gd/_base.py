@@ -7,10 +7,10 @@ numerical work happens in :mod:`sklearn_gd._engine`.
 
 from __future__ import annotations
 
-import copy
-import dataclasses
+import math
 import warnings
 from numbers import Integral, Real
+from typing import Any, NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -22,29 +22,64 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import losses, optimizers, penalties, schedules
 from ._component import resolve_component
 from ._engine import (
-    TrainingSetup,
+    TrainingData,
     TrainingState,
     Validation,
-    baseline_loss,
-    batch_objective,
-    flat_copy,
-    objective_worse_than_constant,
-    run_epochs,
-    run_full_batch,
-    steps_per_epoch,
+    relative_weights,
+    run_warnings,
+    train,
 )
 from ._model import LinearModel
+from ._objective import Objective
+from ._solvers import FullBatchSolver, MiniBatchSolver
 from .validation import Boolean, InstanceOf, Interval, Options, check_params
 
 AUTO_BATCH_SIZE = 256
+
+
+class Components(NamedTuple):
+    """The validated component objects of a fit."""
+
+    loss: losses.Loss
+    penalty: penalties.Penalty
+    optimizer: Any
+    schedule: schedules.Schedule
+
+
+class Targets(NamedTuple):
+    """What an estimator's ``_prepare_targets`` makes of ``y``.
+
+    ``Y``: targets as the loss encodes them, (n_samples, n_outputs);
+    ``sample_weight``: with class weights applied; ``y_for_scoring``: what the
+    early-stopping score compares with; ``attributes``: fitted attributes the
+    targets decide (``classes_``, ...).
+    """
+
+    Y: np.ndarray
+    sample_weight: np.ndarray
+    y_for_scoring: np.ndarray
+    attributes: dict
+
+
+# Stands for an attribute that a fit removes (feature_names_in_ after a fit on
+# an array without column names).
+_ABSENT = object()
+
+
+def _assign(estimator, fitted: dict) -> None:
+    """Set (or, for ``_ABSENT``, remove) the fitted attributes together."""
+    for name in [name for name, value in fitted.items() if value is _ABSENT]:
+        estimator.__dict__.pop(name, None)
+        del fitted[name]
+    vars(estimator).update(fitted)
 
 
 class BaseGD(BaseEstimator):
     """Shared implementation of :class:`GDRegressor` and :class:`GDClassifier`.
 
     Subclasses set ``_loss_base`` and ``_loss_shorthands`` and implement the
-    target-specific hooks: ``_prepare_targets``, ``_validation_scorer`` and
-    ``_set_coef``.
+    target-specific hooks: ``_prepare_targets`` (returns :class:`Targets`),
+    ``_validation_scorer`` and ``_coef_attributes``.
     """
 
     _parameter_constraints: dict = {
@@ -84,7 +119,10 @@ class BaseGD(BaseEstimator):
         return {
             "loss": (self._loss_base, self._loss_shorthands),
             "penalty": (penalties.Penalty, penalty_shorthands),
-            "optimizer": (optimizers.Optimizer, optimizers.OPTIMIZERS),
+            "optimizer": (
+                (optimizers.Optimizer, optimizers.FullBatchOptimizer),
+                optimizers.OPTIMIZERS,
+            ),
             "schedule": (schedules.Schedule, schedules.SCHEDULES),
         }
 
@@ -132,24 +170,26 @@ class BaseGD(BaseEstimator):
                 params[name] = self._component(name, value)
         return super().set_params(**params)
 
-    def _resolve_components(self) -> dict:
+    def _resolve_components(self) -> Components:
         """Validate every parameter and return the component objects to use."""
         owner = type(self).__name__
         check_params(owner, self.get_params(deep=False), self._parameter_constraints)
-        loss, penalty, optimizer, schedule = (
-            self._component(name, getattr(self, name))
-            for name in ("loss", "penalty", "optimizer", "schedule")
+        components = Components(
+            *(
+                self._component(name, getattr(self, name))
+                for name in ("loss", "penalty", "optimizer", "schedule")
+            )
         )
-        if optimizer.full_batch:
-            for name, component in (("penalty", penalty), ("loss", loss)):
-                if not component.is_smooth:
-                    raise ValueError(
-                        f"optimizer={self.optimizer!r} needs a smooth objective, but "
-                        f"{name}={getattr(self, name)!r} is not differentiable "
-                        "everywhere. Use a first-order optimizer such as 'sgd' or "
-                        "'adam' (which handle an l1/elasticnet penalty by a proximal "
-                        "step), or a smooth " + name + "."
-                    )
+        if isinstance(components.optimizer, optimizers.FullBatchOptimizer):
+            try:
+                components.optimizer.check_components(
+                    components.loss, components.penalty
+                )
+            except ValueError as error:
+                raise ValueError(
+                    f"optimizer={self.optimizer!r} cannot train loss={self.loss!r} "
+                    f"with penalty={self.penalty!r}: {error}"
+                ) from error
             if self.early_stopping:
                 # A full-batch solver has no epochs at which to score the
                 # held-out set: it would only lose validation_fraction of the data.
@@ -160,12 +200,7 @@ class BaseGD(BaseEstimator):
                     "early_stopping=False, or a mini-batch optimizer such as 'sgd' "
                     "or 'adam'."
                 )
-        return {
-            "loss": loss,
-            "penalty": penalty,
-            "optimizer": optimizer,
-            "schedule": schedule,
-        }
+        return components
 
     def _loss_object(self) -> losses.Loss | None:
         """The loss object without validating anything (for tags and methods)."""
@@ -202,180 +237,156 @@ class BaseGD(BaseEstimator):
         return self._fit(X, y, sample_weight, classes=None, partial=False)
 
     def _fit(self, X, y, sample_weight, *, classes, partial: bool):
-        # Validation and target preparation set attributes (n_features_in_,
-        # classes_, the fitted loss) before training can fail; a failed call
-        # must leave a fitted estimator as it was, so restore them on any error.
-        attributes = dict(self.__dict__)
-        try:
-            return self._fit_or_raise(
-                X, y, sample_weight, classes=classes, partial=partial
-            )
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(attributes)
-            raise
+        """``fit`` and ``partial_fit``: start a training state (or continue the
+        previous one, in ``partial_fit``), then run the one training loop.
 
-    def _fit_or_raise(self, X, y, sample_weight, *, classes, partial: bool):
+        Every fitted attribute is computed into ``fitted`` and assigned at the
+        end, all together: a call that fails leaves the estimator as it was,
+        and two calls at once never mix their attributes.
+        """
         components = self._resolve_components()
-        continuing = partial and hasattr(self, "_training_state")
+        previous = getattr(self, "_training_state", None) if partial else None
+        X, y, fitted = self._validate_input(X, y, reset=previous is None)
+        sample_weight = _check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        targets = self._prepare_targets(
+            y, sample_weight, components.loss, classes=classes, partial=partial
+        )
+        fitted.update(targets.attributes)
+        rng = check_random_state(self.random_state)
+        data, weight, validation = self._training_data(
+            X, targets, components.loss, rng, partial
+        )
+        if previous is None:
+            state = self._initial_state(components.loss, data, weight, rng)
+        else:
+            state = self._continued_state(previous)
+        solver = self._make_solver(components, state, data.X.shape[0])
+        objective = Objective(
+            state.model, components.loss, components.penalty, float(self.alpha)
+        )
+        tol = None if partial or self.tol is None else float(self.tol)
+        report = train(
+            solver,
+            objective,
+            state,
+            data,
+            max_epochs=1 if partial else int(self.max_iter),
+            tol=tol,
+            rng=rng,
+            validation=validation,
+            verbose=int(self.verbose),
+        )
+        owner = type(self).__name__
+        for message in run_warnings(report, owner, tol, self.max_iter, solver):
+            warnings.warn(message, ConvergenceWarning, stacklevel=3)
+        fitted.update(self._fitted_attributes(state, targets))
+        _assign(self, fitted)
+        return self
+
+    def _validate_input(self, X, y, *, reset: bool):
+        """Validated ``X`` and ``y``, and the attributes (``n_features_in_``,
+        ``feature_names_in_``) a new fit sets, without setting them yet."""
+        # validate_data(reset=True) sets them on the estimator it is given: give
+        # it a shallow copy, and take them from there.
+        target = self
+        if reset:
+            target = type(self).__new__(type(self))
+            target.__dict__.update(self.__dict__)
         X, y = validate_data(
-            self,
+            target,
             X,
             y,
             accept_sparse="csr",
             dtype=[np.float64, np.float32],
             multi_output=self._multi_output,
             y_numeric=not self._is_classifier,
-            reset=not continuing,
+            reset=reset,
         )
-        sample_weight = _check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        Y, sample_weight, y_for_scoring = self._prepare_targets(
-            y, sample_weight, components["loss"], classes=classes, partial=partial
-        )
-        rng = check_random_state(self.random_state)
-        validation = None
-        train = slice(None)
+        fitted = {}
+        if reset:
+            fitted["n_features_in_"] = target.n_features_in_
+            fitted["feature_names_in_"] = getattr(target, "feature_names_in_", _ABSENT)
+        return X, y, fitted
+
+    def _training_data(self, X, targets, loss, rng, partial: bool):
+        """The training samples, their (unit-scale) weights, and the held-out
+        set of early stopping (``fit`` only)."""
+        Y, weight, validation = targets.Y, targets.sample_weight, None
         if self.early_stopping and not partial:
-            train, held_out = self._validation_split(y_for_scoring, rng)
-            validation = Validation(
-                X[held_out],
-                self._validation_scorer(
-                    components["loss"], y_for_scoring[held_out], sample_weight[held_out]
-                ),
+            train_rows, held_out = self._validation_split(
+                targets.y_for_scoring, weight, rng
             )
-        if validation is None:
-            # Indexing a CSR matrix with slice(None) would copy all of it.
-            X_train, Y_train, w_train = X, Y, sample_weight
-        else:
-            X_train, Y_train, w_train = X[train], Y[train], sample_weight[train]
-        if w_train.sum() <= 0:
+            score = self._validation_scorer(
+                loss, targets.y_for_scoring[held_out], weight[held_out]
+            )
+            validation = Validation(X[held_out], score)
+            X, Y, weight = X[train_rows], Y[train_rows], weight[train_rows]
+        if not np.any(weight > 0):
             raise ValueError(
                 "The training samples all have zero sample_weight; at least one must "
                 "be positive."
             )
+        return TrainingData(X, Y, relative_weights(weight)), weight, validation
 
-        n_train = X_train.shape[0]
-        batch_size = self._resolved_batch_size(n_train)
-        model = LinearModel(self.fit_intercept)
-        setup = TrainingSetup(
-            model=model,
-            loss=components["loss"],
-            penalty=components["penalty"],
-            alpha=float(self.alpha),
-            optimizer=components["optimizer"],
-            schedule=components["schedule"],
-            learning_rate=self._resolved_learning_rate(components["optimizer"]),
-            batch_size=batch_size,
-            max_iter=int(self.max_iter),
-            tol=None if self.tol is None else float(self.tol),
-            n_iter_no_change=int(self.n_iter_no_change),
-            shuffle=bool(self.shuffle),
-            verbose=int(self.verbose),
+    def _make_model(self):
+        """The model this estimator trains."""
+        return LinearModel(self.fit_intercept)
+
+    def _initial_state(self, loss, data, weight, rng) -> TrainingState:
+        """Where a new fit starts: the previous solution with ``warm_start``,
+        else the model's initial parameters at the loss's best constant."""
+        model = self._make_model()
+        n_features, n_outputs, dtype = data.X.shape[1], data.Y.shape[1], data.Y.dtype
+        bias = np.zeros(n_outputs, dtype=dtype)
+        if self.fit_intercept:
+            bias = loss.constant(data.Y, weight)
+        params = model.init(n_features, n_outputs, bias, rng, dtype)
+        if self.warm_start and hasattr(self, "coef_"):
+            warm = model.params_from(vars(self), dtype)
+            if [p.shape for p in warm] == [p.shape for p in params]:
+                params = warm
+        batch_size = self._resolved_batch_size(data.X.shape[0])
+        return TrainingState(
+            model,
+            params,
+            output_scale=loss.output_scale(data.Y, weight),
+            n_steps=int(self.max_iter) * math.ceil(data.X.shape[0] / batch_size),
         )
-        optimizer_config = (type(setup.optimizer), setup.optimizer.get_params())
 
-        def training_objective(params) -> float:
-            """The exact objective J on the training samples."""
-            relative_weight = w_train / w_train.mean()
-            return batch_objective(setup, params, X_train, Y_train, relative_weight)
-
-        if continuing:
-            # Train a copy: the stored state is replaced only if the call succeeds.
-            state = _copy_training_state(self._training_state)
-            if len(state.params) != len(model.penalized):
-                raise ValueError(
-                    f"fit_intercept={self.fit_intercept} differs from the "
-                    f"fit_intercept={not self.fit_intercept} of the model "
-                    "partial_fit continues; call fit to train the new one."
-                )
-            if not _same_optimizer_config(state.optimizer_config, optimizer_config):
-                # Another optimizer's moments (or a momentum of 0 turned on)
-                # mean nothing to this one: restart its state, as warm_start
-                # does. The spread of y stays the first call's.
-                state.optimizer_state = setup.optimizer.init([flat_copy(state.params)])
-                state.optimizer_config = optimizer_config
-        else:
-            constant = self._best_constant(setup.loss, Y_train, w_train)
-            params = self._initial_params(model, constant, X.shape[1], X.dtype)
-            baseline = baseline_loss(setup.loss, Y_train, w_train, constant)
-            zero = baseline_loss(setup.loss, Y_train, w_train, np.zeros_like(constant))
-            # A warm start may begin far above both (refitting on y / 1000):
-            # ending near where it began is slow progress, not divergence.
-            start = training_objective(params) if self.warm_start else baseline
-            state = TrainingState(
-                params,
-                # The engine hands the optimizer one flat parameter vector.
-                setup.optimizer.init([flat_copy(params)]),
-                baseline_loss=baseline,
-                divergence_scale=max(baseline, zero, start),
-                output_scale=setup.loss.output_scale(Y_train, w_train),
-                n_steps=setup.max_iter * steps_per_epoch(n_train, batch_size),
-                optimizer_config=optimizer_config,
+    def _continued_state(self, previous: TrainingState) -> TrainingState:
+        """A copy of the previous call's state, which this call trains."""
+        if self._make_model().penalized != previous.model.penalized:
+            raise ValueError(
+                f"fit_intercept={self.fit_intercept} differs from the "
+                f"fit_intercept={not self.fit_intercept} of the model "
+                "partial_fit continues; call fit to train the new one."
             )
-        if self.learning_rate == "auto" and setup.optimizer.scale_free:
+        return previous.copy()
+
+    def _make_solver(self, components, state, n_train: int):
+        """The solver for the optimizer: full batch or mini-batch."""
+        optimizer = components.optimizer
+        if isinstance(optimizer, optimizers.FullBatchOptimizer):
+            return FullBatchSolver(optimizer)
+        lr_unit = 1.0
+        if self.learning_rate == "auto":
+            learning_rate = float(optimizer.default_learning_rate)
             # Adam-like steps move each weight by about the step size, and the
             # weights to reach grow with the spread of y: in y's units, the
             # default step gives the same fit whatever those units are.
-            setup.step_scale = state.output_scale
-            setup.learning_rate *= setup.step_scale
-
-        if setup.optimizer.full_batch:
-            run_full_batch(setup, state, X_train, Y_train, w_train)
+            if optimizer.scale_free:
+                lr_unit = state.output_scale
         else:
-            run_epochs(
-                setup,
-                state,
-                X_train,
-                Y_train,
-                w_train,
-                rng,
-                n_epochs=1 if partial else setup.max_iter,
-                n_steps=state.n_steps,
-                validation=validation,
-                stop_on_plateau=not partial,
-            )
-        if validation is not None and state.best_params is not None:
-            state.params = [param.copy() for param in state.best_params]
-        worse = None
-        if not partial and validation is None:
-            worse = objective_worse_than_constant(
-                state, lambda: training_objective(state.params)
-            )
-        if worse is not None:
-            warnings.warn(
-                f"{type(self).__name__} ended with an objective of "
-                f"{worse:.3g}, above the {state.baseline_loss:.3g} "
-                "of the best constant model (zero weights): training made the "
-                "fit worse. The step is too large for the scale of the problem; "
-                "try a smaller learning_rate, optimizer='sgd' (steps proportional "
-                "to the gradient) or 'lbfgs' (smooth losses), or scaling X and y.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
-        elif not partial and not state.converged and self.tol is not None:
-            if setup.optimizer.full_batch:
-                message = (
-                    f"{type(self).__name__} stopped after {state.n_iter} lbfgs "
-                    f"iterations (max_iter={self.max_iter}) with the gradient still "
-                    f"above tol ({self.tol}, relative where the best constant's "
-                    "objective is below 1); scale X (e.g. StandardScaler in a "
-                    "Pipeline) or increase max_iter."
-                )
-            else:
-                message = (
-                    f"{type(self).__name__} reached max_iter={self.max_iter} before "
-                    f"the objective stopped improving by tol={self.tol} (relative "
-                    "where the best constant's objective is below 1); consider "
-                    "increasing max_iter or learning_rate."
-                )
-            warnings.warn(message, ConvergenceWarning, stacklevel=3)
-        self._set_fitted_attributes(model, state)
-        return self
-
-    def _resolved_learning_rate(self, optimizer) -> float:
-        if self.learning_rate == "auto":
-            return float(optimizer.default_learning_rate)
-        return float(self.learning_rate)
+            learning_rate = float(self.learning_rate)
+        return MiniBatchSolver(
+            optimizer,
+            schedule=components.schedule,
+            learning_rate=learning_rate * lr_unit,
+            lr_unit=lr_unit,
+            batch_size=self._resolved_batch_size(n_train),
+            n_iter_no_change=int(self.n_iter_no_change),
+            shuffle=bool(self.shuffle),
+        )
 
     def _resolved_batch_size(self, n_samples: int) -> int:
         if self.batch_size is None:
@@ -384,21 +395,7 @@ class BaseGD(BaseEstimator):
             return min(AUTO_BATCH_SIZE, n_samples)
         return min(int(self.batch_size), n_samples)
 
-    def _initial_params(self, model, constant, n_features, dtype):
-        """Warm start from the previous fit, or zero weights and ``constant``."""
-        if self.warm_start and hasattr(self, "coef_"):
-            params = model.from_attributes(self.coef_, self.intercept_, dtype)
-            if params[0].shape == (n_features, len(constant)):
-                return params
-        return model.init_params(n_features, constant, dtype)
-
-    def _best_constant(self, loss, Y, sample_weight) -> np.ndarray:
-        """The intercept that training starts from (zero without an intercept)."""
-        if self.fit_intercept:
-            return loss.constant(Y, sample_weight)
-        return np.zeros(Y.shape[1], dtype=Y.dtype)
-
-    def _validation_split(self, y, rng):
+    def _validation_split(self, y, sample_weight, rng):
         indices = np.arange(len(y))
         try:
             train, held_out = train_test_split(
@@ -421,28 +418,33 @@ class BaseGD(BaseEstimator):
                 f"{len(held_out)} sample(s) for early stopping; increase it or "
                 "pass more samples."
             )
+        if not np.any(sample_weight[held_out] > 0):
+            raise ValueError(
+                f"early_stopping=True held out {len(held_out)} samples "
+                f"(validation_fraction={self.validation_fraction}) whose "
+                "sample_weight is all zero, so no validation score can be "
+                "computed. Give them positive weights, change random_state or "
+                "validation_fraction, or use early_stopping=False."
+            )
         return np.sort(train), np.sort(held_out)
 
-    def _set_fitted_attributes(self, model, state: TrainingState) -> None:
-        coef, intercept = model.to_attributes(state.params)
-        # Copies: coef_ must not be a view of arrays that training updates.
-        self._set_coef(coef.copy(), intercept)
-        self.n_iter_ = state.n_iter
-        self.t_ = state.t
-        self.loss_curve_ = np.asarray(state.loss_curve)
-        self.learning_rate_curve_ = np.asarray(state.learning_rate_curve)
+    def _fitted_attributes(self, state: TrainingState, targets: Targets) -> dict:
+        """The fitted attributes of a trained state."""
+        fitted = self._coef_attributes(state.model.attributes(state.params), targets)
+        validation_scores, best_score = None, None
         if self.early_stopping:
-            # partial_fit holds nothing out: its epochs have no score (NaN).
-            scores = np.full(state.n_iter, np.nan)
-            scores[: len(state.validation_scores)] = state.validation_scores
-            self.validation_scores_ = scores
-            self.best_validation_score_ = (
-                state.best_validation_score if state.validation_scores else None
-            )
-        else:
-            self.validation_scores_ = None
-            self.best_validation_score_ = None
-        self._training_state = state
+            validation_scores = state.validation_scores.array()
+            best_score = state.best_validation_score
+        return {
+            **fitted,
+            "n_iter_": state.n_iter,
+            "t_": state.t,
+            "loss_curve_": state.loss_curve.array(),
+            "learning_rate_curve_": state.learning_rate_curve.array(),
+            "validation_scores_": validation_scores,
+            "best_validation_score_": best_score,
+            "_training_state": state,
+        }
 
     # ------------------------------------------------------------------
     # Prediction
@@ -453,9 +455,9 @@ class BaseGD(BaseEstimator):
         X = validate_data(
             self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
         )
-        model = LinearModel(fit_intercept=True)
-        params = model.from_attributes(self.coef_, self.intercept_, self.coef_.dtype)
-        return model.forward(params, X)
+        model = self._training_state.model
+        params = model.params_from(vars(self), self.intercept_.dtype)
+        return model.forward(params, X)[0]
 
 
 def has_incremental_optimizer(estimator) -> bool:
@@ -465,7 +467,7 @@ def has_incremental_optimizer(estimator) -> bool:
     if isinstance(optimizer, str):
         factory = optimizers.OPTIMIZERS.get(optimizer)
         optimizer = factory() if factory is not None else None
-    if getattr(optimizer, "full_batch", False):
+    if isinstance(optimizer, optimizers.FullBatchOptimizer):
         raise AttributeError(
             f"partial_fit is only available for incremental optimizers; "
             f"optimizer={estimator.optimizer!r} solves the full problem at once. "
@@ -474,39 +476,17 @@ def has_incremental_optimizer(estimator) -> bool:
     return True
 
 
-def _same_optimizer_config(stored, current) -> bool:
-    """Whether two ``(class, get_params())`` pairs describe the same optimizer;
-    parameters may be arrays, which ``==`` on dicts cannot compare."""
-    if stored is None or stored[0] is not current[0]:
-        return False
-    stored_params, current_params = stored[1], current[1]
-    return stored_params.keys() == current_params.keys() and all(
-        np.array_equal(stored_params[key], current_params[key])
-        for key in stored_params
-    )
-
-
-def _copy_training_state(state: TrainingState) -> TrainingState:
-    """A copy of ``state`` that training can update without touching ``state``."""
-    return dataclasses.replace(
-        state,
-        params=[param.copy() for param in state.params],
-        optimizer_state=copy.deepcopy(state.optimizer_state),
-        loss_curve=list(state.loss_curve),
-        learning_rate_curve=list(state.learning_rate_curve),
-        validation_scores=list(state.validation_scores),
-    )
-
-
 def _check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
-    """Sample weights as a fresh array: ones if None, else checked."""
+    """Sample weights as a fresh array of ``dtype``: ones if None, else checked
+    (in float64); weights whose sum would overflow (near 1e308) are divided by
+    their maximum, since ``J`` does not depend on their scale."""
     if sample_weight is None:
         return np.ones(n_samples, dtype=dtype)
     if isinstance(sample_weight, Real):
         # Checked as the array it stands for (NaN, inf, negative).
-        sample_weight = np.full(n_samples, sample_weight, dtype=dtype)
+        sample_weight = np.full(n_samples, sample_weight, dtype=float)
     sample_weight = check_array(
-        sample_weight, ensure_2d=False, dtype=dtype, input_name="sample_weight"
+        sample_weight, ensure_2d=False, dtype=np.float64, input_name="sample_weight"
     )
     if sample_weight.ndim != 1 or sample_weight.shape[0] != n_samples:
         raise ValueError(
@@ -516,4 +496,6 @@ def _check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
         raise ValueError("Negative values in sample_weight are not allowed.")
     if not np.any(sample_weight > 0):
         raise ValueError("Sample weights must contain at least one non-zero number.")
+    if not np.isfinite(sample_weight.sum()) or sample_weight.max() > 1e100:
+        sample_weight = sample_weight / sample_weight.max()
     return np.array(sample_weight, dtype=dtype)

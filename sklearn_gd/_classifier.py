@@ -9,7 +9,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 
 from . import losses
-from ._base import BaseGD, has_incremental_optimizer
+from ._base import BaseGD, Targets, has_incremental_optimizer
 from .validation import InstanceOf, Options
 
 
@@ -263,32 +263,39 @@ class GDClassifier(ClassifierMixin, BaseGD):
     def _prepare_targets(self, y, sample_weight, loss, *, classes, partial):
         check_classification_targets(y)
         if partial:
-            self._set_classes_for_partial_fit(classes)
+            classes = self._classes_for_partial_fit(classes)
         else:
-            self.classes_ = np.unique(y)
-        if len(self.classes_) < 2:
+            classes = np.unique(y)
+        if len(classes) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes; got 1 "
-                f"class: {self.classes_.tolist()}."
+                f"class: {classes.tolist()}."
             )
-        unseen = ~np.isin(y, self.classes_)
+        unseen = ~np.isin(y, classes)
         if unseen.any():
             raise ValueError(
                 f"y contains labels not in classes: {np.unique(y[unseen]).tolist()}; "
-                f"classes are {self.classes_.tolist()}."
+                f"classes are {classes.tolist()}."
             )
-        y_index = np.searchsorted(self.classes_, y)
+        y_index = np.searchsorted(classes, y)
+        sample_weight = self._class_weighted(y, y_index, classes, sample_weight)
+        Y = loss.encode(y_index, len(classes), sample_weight.dtype)
+        attributes = {"classes_": classes, "_fitted_loss": loss}
+        return Targets(Y, sample_weight, y_index, attributes)
+
+    def _class_weighted(self, y, y_index, classes, sample_weight):
+        """``sample_weight`` times the weight of each sample's class."""
         if isinstance(self.class_weight, dict):
             # Looked up over all classes: a weighted class may be absent from a
             # partial_fit chunk (a rare class, typically) or weighted 0 here.
-            unknown = [key for key in self.class_weight if key not in self.classes_]
+            unknown = [key for key in self.class_weight if key not in classes]
             if unknown:
                 raise ValueError(
                     f"class_weight has keys {unknown} that are not classes; "
-                    f"classes are {self.classes_.tolist()}."
+                    f"classes are {classes.tolist()}."
                 )
             weights = compute_class_weight(
-                self.class_weight, classes=self.classes_, y=y
+                self.class_weight, classes=classes, y=y
             ).astype(sample_weight.dtype)
             if not np.all(np.isfinite(weights) & (weights >= 0)):
                 raise ValueError(
@@ -302,36 +309,34 @@ class GDClassifier(ClassifierMixin, BaseGD):
             # repeated samples give the same balanced weights. In partial_fit,
             # "balanced" uses the frequencies of the samples in the call.
             class_totals = np.bincount(
-                y_index, weights=sample_weight, minlength=len(self.classes_)
+                y_index, weights=sample_weight, minlength=len(classes)
             )
-            present = self.classes_[class_totals > 0]
-            weights = np.ones(len(self.classes_), dtype=sample_weight.dtype)
+            present = classes[class_totals > 0]
+            weights = np.ones(len(classes), dtype=sample_weight.dtype)
             weighted = sample_weight > 0
-            weights[np.searchsorted(self.classes_, present)] = compute_class_weight(
+            weights[np.searchsorted(classes, present)] = compute_class_weight(
                 self.class_weight,
                 classes=present,
                 y=y[weighted],
                 sample_weight=sample_weight[weighted],
             )
             sample_weight = sample_weight * weights[y_index]
-        self._fitted_loss = loss
-        Y = loss.encode(y_index, len(self.classes_), sample_weight.dtype)
-        return Y, sample_weight, y_index
+        return sample_weight
 
-    def _set_classes_for_partial_fit(self, classes) -> None:
+    def _classes_for_partial_fit(self, classes) -> np.ndarray:
         if classes is None:
             if not hasattr(self, "classes_"):
                 raise ValueError(
                     "classes must be passed on the first call to partial_fit."
                 )
-            return
+            return self.classes_
         classes = np.unique(classes)
         if hasattr(self, "classes_") and not np.array_equal(classes, self.classes_):
             raise ValueError(
                 f"classes={classes.tolist()} is not the same as on the previous call "
                 f"to partial_fit, was: {self.classes_.tolist()}."
             )
-        self.classes_ = classes
+        return classes
 
     def _validation_scorer(self, loss, y_index_val, weight_val):
         def score(raw):
@@ -343,6 +348,5 @@ class GDClassifier(ClassifierMixin, BaseGD):
 
         return score
 
-    def _set_coef(self, coef, intercept):
-        self.coef_ = coef
-        self.intercept_ = intercept
+    def _coef_attributes(self, attributes, targets):
+        return attributes

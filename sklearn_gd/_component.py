@@ -46,7 +46,7 @@ def resolve_component(
     *,
     name: str,
     owner: str,
-    base: type,
+    base: type | tuple[type, ...],
     shorthands: Mapping[str, Callable[[], Any]],
 ) -> Any:
     """Turn a string shorthand or a component object into a validated component.
@@ -59,8 +59,8 @@ def resolve_component(
         The estimator parameter, e.g. ``"optimizer"``, for the error message.
     owner : str
         The estimator's class name, for the error message.
-    base : type
-        The component base class the object must be an instance of.
+    base : type or tuple of type
+        The component base class(es) the object must be an instance of.
     shorthands : mapping
         String to a factory returning a default-configured component.
 
@@ -76,10 +76,13 @@ def resolve_component(
         component = value
     else:
         allowed = ", ".join(repr(key) for key in shorthands)
+        bases = " or ".join(
+            f"{cls.__module__}.{cls.__name__}"
+            for cls in (base if isinstance(base, tuple) else (base,))
+        )
         raise InvalidParameterError(
             f"The {name!r} parameter of {owner} must be one of {{{allowed}}} or an "
-            f"instance of {base.__module__}.{base.__name__}. "
-            f"Got {value!r} instead."
+            f"instance of {bases}. Got {value!r} instead."
         )
     component.validate()
     return component

@@ -8,7 +8,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 
 from . import losses
-from ._base import BaseGD, has_incremental_optimizer
+from ._base import BaseGD, Targets, has_incremental_optimizer
 
 
 class GDRegressor(RegressorMixin, BaseGD):
@@ -249,9 +249,8 @@ class GDRegressor(RegressorMixin, BaseGD):
         Y = np.asarray(y, dtype=sample_weight.dtype)
         Y = Y.reshape(-1, 1) if Y.ndim == 1 else Y
         loss.check_targets(Y)
-        self._single_output = single_output
-        self._fitted_loss = loss
-        return Y, sample_weight, Y
+        attributes = {"_single_output": single_output, "_fitted_loss": loss}
+        return Targets(Y, sample_weight, Y, attributes)
 
     def _validation_scorer(self, loss, Y_val, weight_val):
         def score(raw):
@@ -259,6 +258,7 @@ class GDRegressor(RegressorMixin, BaseGD):
 
         return score
 
-    def _set_coef(self, coef, intercept):
-        self.coef_ = coef[0] if self._single_output else coef
-        self.intercept_ = intercept
+    def _coef_attributes(self, attributes, targets):
+        if targets.attributes["_single_output"]:
+            attributes["coef_"] = attributes["coef_"][0]
+        return attributes

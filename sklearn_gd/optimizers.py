@@ -1,28 +1,43 @@
 """Optimizers: how a gradient becomes an update of the parameters.
 
-An optimizer is configuration plus two functions, as in optax:
+Two kinds, each driven by its own solver in the engine:
 
-- ``init(params) -> state``: the optimizer's state (moments, counters) for a list
-  of parameter arrays. The state lives in the fitted estimator, never on the
-  optimizer object, so the object can be cloned and reused across fits.
-- ``step(params, grads, state, lr)``: update ``params`` and ``state`` in place with
-  the step size ``lr`` given by the learning-rate schedule.
+- **First-order optimizers** (:class:`Optimizer`: SGD, Adam, ...) update the
+  parameters after every mini-batch. As in optax, one is configuration plus
+  two functions:
 
-Every optimizer also takes ``clip_norm`` (rescale all gradients together so their
-global L2 norm is at most ``clip_norm``) and ``clip_value`` (clip each gradient
-element to ``[-clip_value, clip_value]``); the engine calls :meth:`Optimizer.clip`
-before :meth:`Optimizer.step`.
+  - ``init(params, context) -> state``: the optimizer's state (moments,
+    counters), a small dataclass. It lives in the fitted estimator, never on
+    the optimizer object, so the object can be cloned and reused across fits.
+  - ``step(params, grads, state, lr)``: update ``params`` and ``state`` in
+    place with the step size ``lr`` given by the learning-rate schedule.
 
-Defaults follow PyTorch (``torch.optim``) unless the docstring says otherwise.
-Write a new optimizer by subclassing :class:`Optimizer` (keep ``clip_norm`` and
-``clip_value`` in ``__init__``) and implementing ``init`` and ``step``.
+  ``params`` and ``grads`` are one flat vector each: all the model's parameter
+  arrays, raveled and concatenated. An optimizer never needs the model's
+  shapes; ``context`` (:class:`StepContext`) says which coordinates are
+  penalised weights, for the few that treat them apart (:class:`AdamW`).
+
+- **Full-batch optimizers** (:class:`FullBatchOptimizer`: :class:`LBFGS`)
+  minimise the exact objective over all samples at once, through
+  :meth:`FullBatchOptimizer.minimize`.
+
+Every first-order optimizer takes ``clip_norm`` (rescale the gradient so its
+L2 norm is at most ``clip_norm``) and ``clip_value`` (clip each element to
+``[-clip_value, clip_value]``); :meth:`Optimizer.update` clips, then steps.
+
+Defaults follow PyTorch (``torch.optim``) unless the docstring says otherwise;
+``docs/optimizers.md`` has the formulas and ``docs/benchmarks.md`` the
+measurements behind each ``default_learning_rate``. Write a new optimizer by
+subclassing :class:`Optimizer` (keep ``clip_norm`` and ``clip_value`` in
+``__init__``) and implementing ``init`` and ``step``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy.optimize import minimize
@@ -37,9 +52,11 @@ __all__ = [
     "Adagrad",
     "Adam",
     "AdamW",
+    "FullBatchOptimizer",
     "Nadam",
     "Optimizer",
     "RMSprop",
+    "StepContext",
 ]
 
 _CLIP_CONSTRAINTS = {
@@ -48,36 +65,49 @@ _CLIP_CONSTRAINTS = {
 }
 
 
+class StepContext(NamedTuple):
+    """What a first-order optimizer may know of the problem besides gradients.
+
+    Parameters
+    ----------
+    weights : tuple of slice
+        The penalised coordinates (weights, never intercepts) of the flat
+        parameter vector.
+    l2_strength : float
+        ``alpha * penalty.l2_share``: the coefficient of ``½‖w‖²`` in the
+        objective, whose gradient the optimizer's gradients include.
+    lr_unit : float
+        The factor the step size carries for the units of ``y``: the spread of
+        ``y`` where a regressor's ``learning_rate="auto"`` scales a
+        :attr:`~Optimizer.scale_free` optimizer's step, else 1.
+    """
+
+    weights: tuple[slice, ...] = ()
+    l2_strength: float = 0.0
+    lr_unit: float = 1.0
+
+
 class Optimizer(Component):
-    """Base class of optimizers.
+    """Base class of first-order optimizers.
 
     Parameters
     ----------
     clip_norm : float or None, default=None
-        If set, gradients are rescaled by ``min(1, clip_norm / ‖g‖)`` where
-        ``‖g‖`` is the L2 norm of all gradients together.
+        If set, the gradient is rescaled by ``min(1, clip_norm / ‖g‖)``, with
+        ``‖g‖`` the L2 norm of all of it.
     clip_value : float or None, default=None
         If set, each gradient element is clipped to ``[-clip_value, clip_value]``
         (before the norm clipping).
 
     Attributes
     ----------
-    decoupled_weight_decay : bool
-        True for optimizers that apply the L2 part of the penalty as weight decay
-        ``w <- w - (lr / s) * alpha * l2_share * w`` instead of following its
-        gradient (``s``: the spread of ``y`` in a regressor's
-        ``learning_rate="auto"`` step, else 1; see :class:`AdamW`).
-    full_batch : bool
-        True for solvers that work on the whole data set at once (``lbfgs``)
-        through :meth:`minimize` instead of :meth:`step`.
     default_learning_rate : float
         The base step an estimator uses with ``learning_rate="auto"``, for
         standardised features: 0.05 for plain SGD (``0.05 (1 - momentum)``
         with momentum), 0.01 for Adam, AdamW and Nadam, 0.005 for RMSprop,
-        0.5 for Adagrad and 1.0 for Adadelta. A constant step leaves a
-        stochastic optimizer jittering around the optimum by an amount that
-        grows with the step; these are the largest steps whose jitter cost
-        under 0.01 in held-out R² or accuracy on the data sets measured.
+        0.5 for Adagrad and 1.0 for Adadelta: the largest steps whose jitter
+        around the optimum cost under 0.01 in held-out R² or accuracy on the
+        data sets measured (``docs/benchmarks.md``).
     scale_free : bool
         True for optimizers whose step is about ``lr`` per coordinate whatever
         the gradient's size (Adam and kin, RMSprop, Adagrad). With
@@ -87,8 +117,6 @@ class Optimizer(Component):
     """
 
     _parameter_constraints = dict(_CLIP_CONSTRAINTS)
-    decoupled_weight_decay = False
-    full_batch = False
     default_learning_rate = 0.05
     scale_free = False
 
@@ -98,34 +126,33 @@ class Optimizer(Component):
         self.clip_norm = clip_norm
         self.clip_value = clip_value
 
-    def init(self, params: list[np.ndarray]) -> dict[str, Any]:
-        """Return the initial state for ``params``."""
-        return {}
+    def init(self, params: np.ndarray, context: StepContext) -> Any:
+        """Return the initial state for the flat parameter vector ``params``."""
+        return None
 
-    def step(
-        self,
-        params: list[np.ndarray],
-        grads: list[np.ndarray],
-        state: dict[str, Any],
-        lr: float,
-    ) -> None:
+    def step(self, params: np.ndarray, grads: np.ndarray, state: Any, lr: float):
         """Update ``params`` and ``state`` in place.
 
         Parameters
         ----------
-        params : list of ndarray
-            Parameters, modified in place.
-        grads : list of ndarray
-            Gradients of the objective, one per parameter (may be overwritten).
-        state : dict
+        params : ndarray of shape (n_parameters,)
+            The flat parameter vector, modified in place.
+        grads : ndarray of shape (n_parameters,)
+            The objective's gradient (may be overwritten).
+        state : object
             What :meth:`init` returned, modified in place.
         lr : float
             Step size for this update.
         """
         raise NotImplementedError
 
-    def step_size(self, state: dict[str, Any], index: int, lr: float):
-        """The step size the last :meth:`step` applied to ``params[index]``.
+    def update(self, params: np.ndarray, grads: np.ndarray, state: Any, lr: float):
+        """One update from the objective's gradient: :meth:`clip`, then :meth:`step`."""
+        self.clip(grads)
+        self.step(params, grads, state, lr)
+
+    def step_size(self, state: Any, lr: float) -> float | np.ndarray:
+        """The step size the last :meth:`step` applied, per coordinate or scalar.
 
         A scalar for plain SGD, per coordinate for adaptive methods. The proximal
         step of a non-smooth penalty uses ``alpha`` times this as its threshold,
@@ -133,21 +160,21 @@ class Optimizer(Component):
         """
         return lr
 
-    def clip(self, grads: list[np.ndarray]) -> None:
-        """Clip ``grads`` in place by value, then by global norm."""
+    def clip(self, grads: np.ndarray) -> None:
+        """Clip ``grads`` in place by value, then by norm."""
         if self.clip_value is not None:
-            for grad in grads:
-                np.clip(grad, -self.clip_value, self.clip_value, out=grad)
+            np.clip(grads, -self.clip_value, self.clip_value, out=grads)
         if self.clip_norm is not None:
-            norm = np.sqrt(sum(float(np.vdot(grad, grad)) for grad in grads))
+            norm = float(np.sqrt(np.vdot(grads, grads)))
             if norm > self.clip_norm:
-                scale = self.clip_norm / norm
-                for grad in grads:
-                    grad *= scale
+                grads *= self.clip_norm / norm
 
 
-def _zeros_like_all(params: list[np.ndarray]) -> list[np.ndarray]:
-    return [np.zeros_like(param) for param in params]
+@dataclass
+class SGDState:
+    """:class:`SGD`'s state: the velocity ``b`` (None without momentum)."""
+
+    velocity: np.ndarray | None
 
 
 class SGD(Optimizer):
@@ -200,26 +227,25 @@ class SGD(Optimizer):
                 "Use e.g. SGD(momentum=0.9, nesterov=True)."
             )
 
-    def init(self, params):
-        if self.momentum == 0:
-            return {}
-        return {"velocity": _zeros_like_all(params)}
+    def init(self, params, context=None):
+        return SGDState(None if self.momentum == 0 else np.zeros_like(params))
 
     def step(self, params, grads, state, lr):
-        if self.momentum == 0:
-            for param, grad in zip(params, grads):
-                param -= lr * grad
+        velocity = state.velocity
+        if velocity is None:
+            grads *= lr
+            params -= grads
             return
-        for param, grad, velocity in zip(params, grads, state["velocity"]):
-            velocity *= self.momentum
-            velocity += grad
-            if self.nesterov:
-                grad += self.momentum * velocity
-                param -= lr * grad
-            else:
-                param -= lr * velocity
+        velocity *= self.momentum
+        velocity += grads
+        if self.nesterov:
+            grads += self.momentum * velocity
+            grads *= lr
+            params -= grads
+        else:
+            params -= lr * velocity
 
-    def step_size(self, state, index, lr):
+    def step_size(self, state, lr):
         # At a fixed point the velocity is g / (1 - momentum), so heavy-ball and
         # Nesterov both move by lr / (1 - momentum) times the gradient; the prox
         # threshold must match that step for L1 to act at full strength.
@@ -227,10 +253,19 @@ class SGD(Optimizer):
 
     @property
     def default_learning_rate(self) -> float:
-        # The same effective step lr / (1 - momentum) as plain SGD's 0.05: with
-        # 0.05 itself, "momentum" moved by 0.5 x g and jittered (held-out R²
-        # 0.979 against 0.982 at 0.005, the exact optimum's).
+        # The same effective step lr / (1 - momentum) as plain SGD's 0.05.
         return 0.05 * (1 - self.momentum)
+
+
+@dataclass
+class AdamState:
+    """Adam's state: the moments ``m`` and ``v``, the last step's denominator
+    ``sqrt(v_hat) + eps`` and the step count ``t``."""
+
+    m: np.ndarray
+    v: np.ndarray
+    denom: np.ndarray
+    count: int = 0
 
 
 class Adam(Optimizer):
@@ -265,9 +300,6 @@ class Adam(Optimizer):
     }
 
     scale_free = True
-    # 0.05 left a noise floor: held-out R² 0.965 against the optimum's 0.982
-    # (make_regression 1000 x 100), accuracy 0.789 against 0.801; 0.01 gives
-    # 0.981 and 0.800 at about the same fit time.
     default_learning_rate = 0.01
 
     def __init__(
@@ -284,51 +316,61 @@ class Adam(Optimizer):
         self.clip_norm = clip_norm
         self.clip_value = clip_value
 
-    def init(self, params):
-        return {
-            "m": _zeros_like_all(params),
-            "v": _zeros_like_all(params),
-            "denom": _zeros_like_all(params),
-            "t": 0,
-        }
+    def init(self, params, context=None):
+        return AdamState(*(np.zeros_like(params) for _ in range(3)))
 
-    def _update_moments(self, grads, state) -> None:
+    def _update_moments(self, grads, state: AdamState) -> None:
         """Advance ``t`` and the moments, and store ``sqrt(v_hat) + eps``."""
-        state["t"] += 1
-        bias2 = 1 - self.beta2 ** state["t"]
-        for grad, m, v, denom in zip(grads, state["m"], state["v"], state["denom"]):
-            m *= self.beta1
-            m += (1 - self.beta1) * grad
-            v *= self.beta2
-            v += (1 - self.beta2) * grad * grad
-            np.sqrt(v / bias2, out=denom)
-            denom += self.eps
+        state.count += 1
+        bias2 = 1 - self.beta2**state.count
+        state.m *= self.beta1
+        state.m += (1 - self.beta1) * grads
+        state.v *= self.beta2
+        grads *= grads
+        grads *= 1 - self.beta2
+        state.v += grads
+        np.divide(state.v, bias2, out=state.denom)
+        np.sqrt(state.denom, out=state.denom)
+        state.denom += self.eps
 
     def step(self, params, grads, state, lr):
         self._update_moments(grads, state)
-        bias1 = 1 - self.beta1 ** state["t"]
-        for param, m, denom in zip(params, state["m"], state["denom"]):
-            param -= (lr / bias1) * m / denom
+        bias1 = 1 - self.beta1**state.count
+        np.divide(state.m, state.denom, out=grads)
+        grads *= lr / bias1
+        params -= grads
 
-    def step_size(self, state, index, lr):
-        return lr / state["denom"][index]
+    def step_size(self, state, lr):
+        return lr / state.denom
+
+
+@dataclass
+class AdamWState(AdamState):
+    """:class:`AdamW`'s state: Adam's, and the weight decay it applies."""
+
+    weights: tuple[slice, ...] = ()
+    decay: float = 0.0
+    lr_unit: float = 1.0
 
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
 
-    The L2 part of the penalty is not added to the gradient (where Adam would
-    rescale it); instead, before the Adam step, the weights decay directly, as in
-    ``torch.optim.AdamW``:
+    The L2 part of the penalty is not followed through the gradient (where
+    Adam would rescale it); instead, before the Adam step, the weights decay
+    directly, as in ``torch.optim.AdamW``:
 
     .. code-block:: text
 
-        w <- w - (lr / s) * alpha * l2_share * w
-        w <- w - lr m_hat / (sqrt(v_hat) + eps)      (Adam, on the loss gradient)
+        g <- g - alpha l2_share w                   (the loss's gradient alone)
+        w <- w - (lr / s) alpha l2_share w
+        w <- w - lr m_hat / (sqrt(v_hat) + eps)      (Adam, on g)
 
-    where ``s`` is the spread of ``y`` that a regressor's ``learning_rate="auto"``
-    multiplies the step by (1 otherwise): the decay is a rate per update, which
-    must not follow the units of ``y``.
+    where ``s`` is the spread of ``y`` that a regressor's
+    ``learning_rate="auto"`` multiplies the step by (1 otherwise): the decay
+    is a rate per update, which must not follow the units of ``y``.
+    Clipping applies to the loss's gradient alone, as in optax's
+    ``chain(clip, adamw)``.
 
     ``alpha * l2_share`` plays the role of torch's ``weight_decay``:
     ``l2_share`` is 1 for ``penalty="l2"`` and ``1 - l1_ratio`` for elastic net.
@@ -339,7 +381,24 @@ class AdamW(Adam):
     Parameters are those of :class:`Adam`.
     """
 
-    decoupled_weight_decay = True
+    def init(self, params, context=None):
+        context = StepContext() if context is None else context
+        return AdamWState(
+            *(np.zeros_like(params) for _ in range(3)),
+            weights=tuple(context.weights),
+            decay=float(context.l2_strength),
+            lr_unit=float(context.lr_unit),
+        )
+
+    def update(self, params, grads, state, lr):
+        if state.decay:
+            for weights in state.weights:
+                grads[weights] -= state.decay * params[weights]
+        self.clip(grads)
+        if state.decay:
+            for weights in state.weights:
+                params[weights] *= 1 - (lr / state.lr_unit) * state.decay
+        self.step(params, grads, state, lr)
 
 
 class Nadam(Adam):
@@ -356,12 +415,24 @@ class Nadam(Adam):
     """
 
     def step(self, params, grads, state, lr):
+        current = grads.copy()
         self._update_moments(grads, state)
-        t = state["t"]
+        t = state.count
         look_ahead = self.beta1 / (1 - self.beta1 ** (t + 1))
-        current = (1 - self.beta1) / (1 - self.beta1**t)
-        for param, grad, m, denom in zip(params, grads, state["m"], state["denom"]):
-            param -= lr * (look_ahead * m + current * grad) / denom
+        current *= (1 - self.beta1) / (1 - self.beta1**t)
+        current += look_ahead * state.m
+        current /= state.denom
+        current *= lr
+        params -= current
+
+
+@dataclass
+class RMSpropState:
+    """:class:`RMSprop`'s state: the squared-gradient average ``v`` and the
+    last denominator ``sqrt(v) + eps``."""
+
+    v: np.ndarray
+    denom: np.ndarray
 
 
 class RMSprop(Optimizer):
@@ -389,8 +460,7 @@ class RMSprop(Optimizer):
     }
 
     scale_free = True
-    # Without Adam's averaged direction, RMSprop's steps jitter more: held-out
-    # R² 0.895 at 0.05, 0.968 at 0.01, 0.979 at 0.005 (optimum 0.982).
+    # Without Adam's averaged direction its steps jitter more: half Adam's.
     default_learning_rate = 0.005
 
     def __init__(
@@ -405,19 +475,29 @@ class RMSprop(Optimizer):
         self.clip_norm = clip_norm
         self.clip_value = clip_value
 
-    def init(self, params):
-        return {"v": _zeros_like_all(params), "denom": _zeros_like_all(params)}
+    def init(self, params, context=None):
+        return RMSpropState(np.zeros_like(params), np.zeros_like(params))
 
     def step(self, params, grads, state, lr):
-        for param, grad, v, denom in zip(params, grads, state["v"], state["denom"]):
-            v *= self.rho
-            v += (1 - self.rho) * grad * grad
-            np.sqrt(v, out=denom)
-            denom += self.eps
-            param -= lr * grad / denom
+        state.v *= self.rho
+        state.v += (1 - self.rho) * grads * grads
+        np.sqrt(state.v, out=state.denom)
+        state.denom += self.eps
+        grads /= state.denom
+        grads *= lr
+        params -= grads
 
-    def step_size(self, state, index, lr):
-        return lr / state["denom"][index]
+    def step_size(self, state, lr):
+        return lr / state.denom
+
+
+@dataclass
+class AdagradState:
+    """:class:`Adagrad`'s state: the sum of squared gradients ``G`` and the
+    last denominator ``sqrt(G) + eps``."""
+
+    sum_sq: np.ndarray
+    denom: np.ndarray
 
 
 class Adagrad(Optimizer):
@@ -441,8 +521,7 @@ class Adagrad(Optimizer):
         Gradient clipping, see :class:`Optimizer`.
     """
 
-    # Adagrad's steps shrink as lr / sqrt(sum of g²); 0.05 leaves raw-scale
-    # targets far from fitted after 1000 epochs (diabetes R² 0.23 vs 0.37).
+    # Its steps shrink as lr / sqrt(sum of g²), so it starts from a larger one.
     default_learning_rate = 0.5
     _parameter_constraints = {
         **_CLIP_CONSTRAINTS,
@@ -464,23 +543,32 @@ class Adagrad(Optimizer):
         self.clip_norm = clip_norm
         self.clip_value = clip_value
 
-    def init(self, params):
-        sum_sq = [
-            np.full_like(param, self.initial_accumulator_value) for param in params
-        ]
-        return {"sum_sq": sum_sq, "denom": _zeros_like_all(params)}
+    def init(self, params, context=None):
+        return AdagradState(
+            np.full_like(params, self.initial_accumulator_value),
+            np.zeros_like(params),
+        )
 
     def step(self, params, grads, state, lr):
-        for param, grad, sum_sq, denom in zip(
-            params, grads, state["sum_sq"], state["denom"]
-        ):
-            sum_sq += grad * grad
-            np.sqrt(sum_sq, out=denom)
-            denom += self.eps
-            param -= lr * grad / denom
+        state.sum_sq += grads * grads
+        np.sqrt(state.sum_sq, out=state.denom)
+        state.denom += self.eps
+        grads /= state.denom
+        grads *= lr
+        params -= grads
 
-    def step_size(self, state, index, lr):
-        return lr / state["denom"][index]
+    def step_size(self, state, lr):
+        return lr / state.denom
+
+
+@dataclass
+class AdadeltaState:
+    """:class:`Adadelta`'s state: the running averages ``v`` (of ``g²``) and
+    ``u`` (of the updates' squares), and the last per-coordinate scale."""
+
+    v: np.ndarray
+    u: np.ndarray
+    scale: np.ndarray
 
 
 class Adadelta(Optimizer):
@@ -505,9 +593,8 @@ class Adadelta(Optimizer):
         Gradient clipping, see :class:`Optimizer`.
     """
 
-    # Adadelta's update is already unit-consistent (its steps take the scale
-    # of its past steps), so it is not scale_free; 1.0 is its published
-    # multiplier (torch's default).
+    # Its update is already unit-consistent (its steps take the scale of its
+    # past steps), so it is not scale_free; 1.0 is its published multiplier.
     default_learning_rate = 1.0
     _parameter_constraints = {
         **_CLIP_CONSTRAINTS,
@@ -527,37 +614,73 @@ class Adadelta(Optimizer):
         self.clip_norm = clip_norm
         self.clip_value = clip_value
 
-    def init(self, params):
-        return {
-            "v": _zeros_like_all(params),
-            "u": _zeros_like_all(params),
-            "scale": _zeros_like_all(params),
-        }
+    def init(self, params, context=None):
+        return AdadeltaState(*(np.zeros_like(params) for _ in range(3)))
 
     def step(self, params, grads, state, lr):
-        for param, grad, v, u, scale in zip(
-            params, grads, state["v"], state["u"], state["scale"]
-        ):
-            v *= self.rho
-            v += (1 - self.rho) * grad * grad
-            np.sqrt((u + self.eps) / (v + self.eps), out=scale)
-            delta = scale * grad
-            u *= self.rho
-            u += (1 - self.rho) * delta * delta
-            param -= lr * delta
+        state.v *= self.rho
+        state.v += (1 - self.rho) * grads * grads
+        np.sqrt((state.u + self.eps) / (state.v + self.eps), out=state.scale)
+        grads *= state.scale  # the update d
+        state.u *= self.rho
+        state.u += (1 - self.rho) * grads * grads
+        grads *= lr
+        params -= grads
 
-    def step_size(self, state, index, lr):
-        return lr * state["scale"][index]
+    def step_size(self, state, lr):
+        return lr * state.scale
 
 
-class LBFGS(Optimizer):
+class FullBatchOptimizer(Component):
+    """Base class of optimizers that minimise the exact objective at once.
+
+    Each iteration sees all samples; ``learning_rate``, ``batch_size``,
+    ``schedule``, ``shuffle`` and ``early_stopping`` do not apply, and
+    ``partial_fit`` is not available. Subclasses implement :meth:`minimize`
+    and, where they need more than the default smooth loss and penalty,
+    :meth:`check_components`.
+    """
+
+    def check_components(self, loss, penalty) -> None:
+        """Raise ``ValueError`` if the loss or penalty does not suit the method.
+
+        The default needs both smooth (differentiable everywhere).
+        """
+        for name, component in (("penalty", penalty), ("loss", loss)):
+            if not component.is_smooth:
+                raise ValueError(
+                    f"optimizer={type(self).__name__}() needs a smooth objective, "
+                    f"but {name}={type(component).__name__}() is not "
+                    "differentiable everywhere. Use a first-order optimizer such "
+                    "as 'sgd' or 'adam' (which handle an l1/elasticnet penalty by "
+                    f"a proximal step), or a smooth {name}."
+                )
+
+    def minimize(
+        self,
+        objective: Callable[[np.ndarray], tuple[float, np.ndarray]],
+        x0: np.ndarray,
+        max_iter: int,
+        tol: float,
+        callback: Callable[[Any], None] | None = None,
+    ):
+        """Minimise ``objective`` (returning value and gradient) from ``x0``.
+
+        Returns
+        -------
+        scipy.optimize.OptimizeResult
+            With at least ``x``, ``fun``, ``jac``, ``nit`` and ``success``.
+        """
+        raise NotImplementedError
+
+
+class LBFGS(FullBatchOptimizer):
     """Limited-memory BFGS on the full batch, through ``scipy.optimize``.
 
     A quasi-Newton method for smooth objectives: each iteration evaluates the
     exact objective and gradient over all samples and takes a line-searched step
     along an approximate Newton direction built from the last ``memory`` gradient
-    differences. ``learning_rate``, ``batch_size``, ``schedule`` and ``shuffle``
-    do not apply; ``max_iter`` counts iterations and ``tol`` is the projected
+    differences. ``max_iter`` counts iterations and ``tol`` is the projected
     gradient tolerance (``gtol``), as in ``LogisticRegression(solver="lbfgs")``.
 
     It needs a smooth loss and penalty (``l2`` or none); for ``l1`` or
@@ -569,45 +692,18 @@ class LBFGS(Optimizer):
         Number of correction pairs kept (scipy's ``maxcor``).
     max_line_search : int, default=50
         Maximum line-search steps per iteration (scipy's ``maxls``, as sklearn).
-    clip_norm, clip_value : None
-        Accepted for a uniform interface; clipping does not apply to a line-search
-        method and must stay None.
     """
 
-    full_batch = True
     _parameter_constraints = {
         "memory": [Interval(Integral, 1, None, "left")],
         "max_line_search": [Interval(Integral, 1, None, "left")],
-        "clip_norm": [Options([None])],
-        "clip_value": [Options([None])],
     }
 
-    def __init__(
-        self,
-        memory: int = 10,
-        max_line_search: int = 50,
-        clip_norm: float | None = None,
-        clip_value: float | None = None,
-    ) -> None:
+    def __init__(self, memory: int = 10, max_line_search: int = 50) -> None:
         self.memory = memory
         self.max_line_search = max_line_search
-        self.clip_norm = clip_norm
-        self.clip_value = clip_value
 
-    def minimize(
-        self,
-        objective: Callable[[np.ndarray], tuple[float, np.ndarray]],
-        x0: np.ndarray,
-        max_iter: int,
-        tol: float,
-        callback: Callable[[np.ndarray], None] | None = None,
-    ):
-        """Minimise ``objective`` (returning value and gradient) from ``x0``.
-
-        Returns
-        -------
-        scipy.optimize.OptimizeResult
-        """
+    def minimize(self, objective, x0, max_iter, tol, callback=None):
         return minimize(
             objective,
             x0,

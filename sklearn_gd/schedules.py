@@ -19,10 +19,11 @@ and ``adaptive`` stay constant (``partial_fit`` never reduces ``adaptive``).
 :meth:`Schedule.values` previews a curve without fitting, and a fitted estimator's
 ``learning_rate_curve_`` records the step size used at the end of each epoch.
 
-The ``adaptive`` schedule is the one exception to purity: it is constant, and the
-engine divides it by ``1 / factor`` whenever the monitored quantity stops
-improving during ``fit`` (``reduces_on_plateau``), much as scikit-learn's
-``learning_rate="adaptive"``; :class:`Adaptive` lists the differences.
+A schedule may also react when training reaches a plateau:
+:meth:`Schedule.on_plateau` returns a new multiplier of the base step, or None
+to let training stop. Only :class:`Adaptive` (reduce on plateau, much as
+scikit-learn's ``learning_rate="adaptive"``) uses it; its value stays a pure
+function of the step and that multiplier, which the fitted estimator keeps.
 """
 
 from __future__ import annotations
@@ -55,20 +56,34 @@ class Schedule(Component):
 
     Attributes
     ----------
-    reduces_on_plateau : bool
-        Whether the engine multiplies the step size by ``factor`` when the
-        monitored objective stops improving, instead of stopping.
     uses_learning_rate : bool
         Whether the step follows the estimator's ``learning_rate`` (all but
         :class:`Optimal`, which sets it from ``alpha``).
     """
 
-    reduces_on_plateau = False
     uses_learning_rate = True
 
     def value(self, step, base_lr: float, n_steps: int, alpha: float):
         """Step size at update ``step`` (int or ndarray of ints)."""
         raise NotImplementedError
+
+    def on_plateau(self, multiplier: float, base_lr: float) -> float | None:
+        """React to a plateau of the monitored quantity during ``fit``.
+
+        Parameters
+        ----------
+        multiplier : float
+            The factor currently applied to ``base_lr`` (1 at the start).
+        base_lr : float
+            The estimator's base step.
+
+        Returns
+        -------
+        float or None
+            The new multiplier, training going on; None (the default) lets
+            training stop.
+        """
+        return None
 
     def values(self, base_lr: float, n_steps: int, alpha: float = 1e-4) -> np.ndarray:
         """Preview: the step size at each of the steps ``0 .. n_steps - 1``.
@@ -333,9 +348,9 @@ class Adaptive(Schedule):
     ``lr = base_lr * factor^k`` after ``k`` reductions. After each epoch of
     ``fit``, once ``n_iter_no_change`` consecutive epochs have failed to improve
     the monitored quantity (the training objective, or the validation score
-    with ``early_stopping``) by ``tol``, the engine multiplies the step by
-    ``factor`` if the reduced step is still at least ``min_learning_rate``, and
-    resets the count. Otherwise training stops, but only once the epochs since
+    with ``early_stopping``) by ``tol``, :meth:`on_plateau` multiplies the step
+    by ``factor`` if the reduced step is still at least ``min_learning_rate``,
+    and the count starts again. Otherwise training stops, but only once the epochs since
     the last improvement (or reduction) also span at least ``MIN_PLATEAU_UPDATES``
     (50) updates, the rule every schedule stops by; a reduction does not wait
     for those 50 updates.
@@ -362,7 +377,6 @@ class Adaptive(Schedule):
         Training stops once the step would fall below this.
     """
 
-    reduces_on_plateau = True
     _parameter_constraints = {
         "factor": [Interval(Real, 0, 1, "neither")],
         "min_learning_rate": [Interval(Real, 0, None, "left")],
@@ -374,6 +388,12 @@ class Adaptive(Schedule):
 
     def value(self, step, base_lr, n_steps, alpha):
         return base_lr + 0 * np.asarray(step, dtype=float)
+
+    def on_plateau(self, multiplier, base_lr):
+        reduced = multiplier * self.factor
+        if base_lr * reduced >= self.min_learning_rate:
+            return reduced
+        return None
 
 
 SCHEDULES = {

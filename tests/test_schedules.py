@@ -298,11 +298,21 @@ def test_optimal_ignores_the_learning_rate_and_needs_alpha():
 def test_constant_and_adaptive_are_flat():
     for schedule in (Constant(), Adaptive()):
         np.testing.assert_array_equal(schedule.values(0.3, 50), np.full(50, 0.3))
-    assert Adaptive().reduces_on_plateau is True
-    assert not any(
-        cls().reduces_on_plateau for cls in SCHEDULES.values() if cls is not Adaptive
-    )
     assert Adaptive().get_params() == {"factor": 0.2, "min_learning_rate": 1e-6}
+
+
+def test_only_adaptive_reacts_to_a_plateau():
+    # Adaptive multiplies the step by factor while the reduced step stays at
+    # least min_learning_rate; every other schedule lets training stop (None).
+    schedule = Adaptive(factor=0.5, min_learning_rate=0.01)
+    assert schedule.on_plateau(1.0, 0.1) == 0.5
+    assert schedule.on_plateau(0.125, 0.1) is None  # 0.1 * 0.0625 < 0.01
+    assert schedule.on_plateau(0.2, 0.1) == 0.1  # 0.1 * 0.1 == 0.01: allowed
+    assert not any(
+        cls().on_plateau(1.0, 0.1) is not None
+        for cls in SCHEDULES.values()
+        if cls is not Adaptive
+    )
 
 
 def test_values_validates_parameters():

@@ -160,10 +160,6 @@ INVALID = {
         GDRegressor(optimizer=SGD(clip_value=-1.0)),
         ["'clip_value'", "SGD"],
     ),
-    "lbfgs_clip": (
-        GDRegressor(optimizer=LBFGS(clip_norm=1.0)),
-        ["'clip_norm'", "LBFGS", "None"],
-    ),
     "lbfgs_memory": (GDRegressor(optimizer=LBFGS(memory=0)), ["'memory'", "LBFGS"]),
     "lbfgs_non_smooth_loss": (
         GDClassifier(loss="hinge", optimizer="lbfgs"),
@@ -402,12 +398,11 @@ class LinearDecay(Schedule):
 class SignSGD(Optimizer):
     """``w <- w - lr sign(g)``."""
 
-    def init(self, params):
-        return {}
+    def init(self, params, context):
+        return None
 
     def step(self, params, grads, state, lr):
-        for param, grad in zip(params, grads):
-            param -= lr * np.sign(grad)
+        params -= lr * np.sign(grads)
 
 
 def _log_cosh_optimum(X, y, scale, alpha):
@@ -578,21 +573,20 @@ def test_nested_key_on_a_none_penalty_says_what_to_do():
 
 
 class ScaledSGD(Optimizer):
-    """``w <- w - lr * scales * g``: an array hyper-parameter, and state that
-    holds more than numbers."""
+    """``w <- w - lr * mean(scales) * g``: an array hyper-parameter, and state
+    that holds more than numbers."""
 
     def __init__(self, scales=None, clip_norm=None, clip_value=None):
         self.scales = scales
         self.clip_norm = clip_norm
         self.clip_value = clip_value
 
-    def init(self, params):
+    def init(self, params, context):
         return {"note": None, "label": "scaled", "steps": 0}
 
     def step(self, params, grads, state, lr):
         state["steps"] += 1
-        for param, grad in zip(params, grads):
-            param -= lr * np.asarray(self.scales) * grad
+        params -= lr * float(np.mean(self.scales)) * grads
 
 
 def test_custom_optimizer_state_and_array_parameters_are_handled():

@@ -1,0 +1,97 @@
+"""The one objective that every solver minimises and every check measures.
+
+.. math::
+
+    J(\\theta) = \\frac{1}{n} \\sum_i r_i L(y_i, f(x_i; \\theta)) + \\alpha R(w)
+
+over the ``n`` samples given, with ``r_i`` the sample weights relative to their
+mean over the training set (``r_i = s_i / mean(s)``; None for unit weights).
+On the whole training set this is exactly the design's
+``sum_i s_i L_i / sum_i s_i + alpha R(w)``; on a mini-batch it is an unbiased
+estimate of it, as is its gradient. ``R`` sums the penalty over the model's
+penalised parameters (weights, never intercepts).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Objective:
+    """``J`` and its gradient for a model, a loss, a penalty and ``alpha``.
+
+    Parameters
+    ----------
+    model : LinearModel
+        Any object with the model protocol (:mod:`sklearn_gd._model`).
+    loss : Loss
+    penalty : Penalty
+    alpha : float
+    """
+
+    def __init__(self, model, loss, penalty, alpha: float) -> None:
+        self.model = model
+        self.loss = loss
+        self.penalty = penalty
+        self.alpha = alpha
+
+    def penalty_value(self, params: list[np.ndarray]) -> float:
+        """``alpha R(w)``, summed over the penalised parameters."""
+        if self.alpha == 0:
+            return 0.0
+        return self.alpha * sum(
+            self.penalty.value(param)
+            for param, is_weight in zip(params, self.model.penalized)
+            if is_weight
+        )
+
+    def value(self, params: list[np.ndarray], X, Y: np.ndarray, weight=None) -> float:
+        """``J`` on the samples ``X, Y`` with relative weights ``weight``."""
+        raw, _ = self.model.forward(params, X)
+        losses = self.loss.value(Y, raw)
+        self._check_shape("value", losses, (raw.shape[0],))
+        if weight is None:
+            data = float(np.mean(losses))
+        else:
+            data = float(weight @ losses) / len(losses)
+        return data + self.penalty_value(params)
+
+    def value_and_gradient(
+        self,
+        params: list[np.ndarray],
+        X,
+        Y: np.ndarray,
+        weight,
+        grads: list[np.ndarray],
+    ) -> float:
+        """``J`` on the samples given; its gradient is written into ``grads``.
+
+        The gradient includes that of the penalty's smooth part; a non-smooth
+        part (L1) is left to the solver's proximal step.
+        """
+        raw, cache = self.model.forward(params, X)
+        losses, grad_raw = self.loss.value_and_gradient(Y, raw)
+        self._check_shape("value", losses, (raw.shape[0],))
+        self._check_shape("gradient", grad_raw, raw.shape)
+        if weight is None:
+            data = float(losses.sum()) / len(losses)
+            grad_raw *= 1.0 / len(losses)
+        else:
+            data = float(weight @ losses) / len(losses)
+            grad_raw *= (weight * (1.0 / len(losses)))[:, np.newaxis]
+        self.model.backward(params, cache, grad_raw, out=grads)
+        if self.alpha:
+            for param, grad, is_weight in zip(params, grads, self.model.penalized):
+                if is_weight:
+                    grad += self.alpha * self.penalty.gradient(param)
+        return data + self.penalty_value(params)
+
+    def _check_shape(self, what: str, array, shape: tuple) -> None:
+        """Name the loss, not numpy, when a (custom) loss returns a wrong shape."""
+        if getattr(array, "shape", None) != shape:
+            raise ValueError(
+                f"The loss {type(self.loss).__name__} returned a {what} of shape "
+                f"{getattr(array, 'shape', type(array).__name__)}; expected "
+                f"{shape} (Loss.value: one number per sample; Loss.gradient: "
+                "the shape of the raw outputs)."
+            )

@@ -1,0 +1,394 @@
+"""The two solvers behind one interface: mini-batch and full batch.
+
+A solver is built from the estimator's parameters by :func:`make_solver` and
+runs on a :class:`~sklearn_gd._engine.TrainingState` through
+``run(objective, state, data, scales, *, max_epochs, tol, rng, validation,
+verbose) -> converged``. It also words its own advice for the engine's
+judgements (``divergence_advice``, ``worse_advice``,
+``not_converged_message``).
+
+- :class:`MiniBatchSolver` drives a first-order optimizer: per update, a
+  mini-batch's objective and gradient, the optimizer's update (clip, step),
+  then the penalty's proximal step; per epoch, the records and the stopping
+  rule (:class:`Plateau`).
+- :class:`FullBatchSolver` hands the exact objective over all samples to a
+  full-batch optimizer (:class:`~sklearn_gd.optimizers.LBFGS`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+from ._batches import BatchSource
+from ._engine import check_finite
+from ._model import flatten, penalized_slices, unflatten
+from .optimizers import FullBatchOptimizer, StepContext
+
+# A plateau must also last this many updates. With one update per epoch (full
+# batch, or batch_size="auto" on small data) n_iter_no_change epochs are
+# shorter than one oscillation of momentum or Adam, which would then stop
+# mid-swing far from the optimum; scikit-learn's SGD never meets this, as its
+# epochs are n_samples updates long.
+MIN_PLATEAU_UPDATES = 50
+
+_blas_controller: ThreadpoolController | None = None
+
+
+def single_blas_thread():
+    """A context that limits BLAS to one thread.
+
+    Mini-batch products are too small to gain from BLAS threads, and waking
+    them costs more than the work (much more with another busy process, as
+    under GridSearchCV with n_jobs). The controller, whose creation inspects
+    every loaded library, is made once per process.
+    """
+    global _blas_controller
+    if _blas_controller is None:
+        _blas_controller = ThreadpoolController()
+    return _blas_controller.limit(limits=1, user_api="blas")
+
+
+def make_solver(optimizer, **settings):
+    """The solver that drives ``optimizer``: full batch for a
+    :class:`~sklearn_gd.optimizers.FullBatchOptimizer`, else mini-batch.
+
+    ``settings`` are :class:`MiniBatchSolver`'s other parameters (unused by
+    the full-batch solver).
+    """
+    if isinstance(optimizer, FullBatchOptimizer):
+        return FullBatchSolver(optimizer)
+    return MiniBatchSolver(optimizer, **settings)
+
+
+class Plateau:
+    """scikit-learn SGD's stopping rule, on any monitored quantity.
+
+    An epoch improves when its value is below ``best - tol`` (above
+    ``best + tol`` where higher is better); ``n_iter_no_change`` epochs in a
+    row without improvement make a plateau. ``tol=None``: every epoch improves.
+    """
+
+    def __init__(self, tol, n_iter_no_change: int, higher_is_better: bool) -> None:
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.sign = -1.0 if higher_is_better else 1.0
+        self.best = math.inf
+        self.count = 0
+        self.t_last_improvement = 0
+
+    def reached(self, value: float, t: int) -> bool:
+        """Record an epoch's ``value`` after ``t`` updates; True at a plateau."""
+        value = self.sign * value
+        if self.tol is None or value <= self.best - self.tol:
+            self.restart(t)
+        else:
+            self.count += 1
+        self.best = min(self.best, value)
+        return self.count >= self.n_iter_no_change
+
+    def restart(self, t: int) -> None:
+        """Count epochs without improvement from 0 again, from update ``t``."""
+        self.count = 0
+        self.t_last_improvement = t
+
+    def long_enough(self, t: int) -> bool:
+        """Whether the plateau spans ``MIN_PLATEAU_UPDATES`` updates."""
+        return t - self.t_last_improvement >= MIN_PLATEAU_UPDATES
+
+
+class MiniBatchSolver:
+    """Epochs of mini-batch updates by a first-order optimizer.
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+    schedule : Schedule
+    learning_rate : float
+        The base step, in the units of ``lr_unit``.
+    lr_unit : float
+        The factor ``learning_rate`` carries for the units of ``y``
+        (:class:`~sklearn_gd.optimizers.StepContext`).
+    batch_size : int
+    n_iter_no_change : int
+    shuffle : bool
+    """
+
+    def __init__(
+        self,
+        optimizer,
+        *,
+        schedule,
+        learning_rate: float,
+        lr_unit: float,
+        batch_size: int,
+        n_iter_no_change: int,
+        shuffle: bool,
+    ) -> None:
+        self.optimizer = optimizer
+        self.schedule = schedule
+        self.learning_rate = learning_rate
+        self.lr_unit = lr_unit
+        self.batch_size = batch_size
+        self.n_iter_no_change = n_iter_no_change
+        self.shuffle = shuffle
+
+    def run(
+        self, objective, state, data, scales, *, max_epochs, tol, rng, validation,
+        verbose,
+    ) -> bool:
+        """Run up to ``max_epochs`` epochs on ``state``; True if a plateau
+        stopped them."""
+        flat, state.params = flatten(state.params)
+        slices = self._prepare_optimizer(objective, state, flat)
+        grad_flat = np.empty_like(flat)
+        gradient = (grad_flat, unflatten(grad_flat, state.params))
+        batch_size = min(self.batch_size, data.X.shape[0])
+        batches = BatchSource(data.X, data.Y, data.weight, batch_size, self.shuffle)
+        tol = None if tol is None else tol * (1 if validation else scales.tolerance)
+        plateau = Plateau(tol, self.n_iter_no_change, validation is not None)
+        best, converged = _BestEpoch(), False
+        mini_batches = batch_size < data.X.shape[0]
+        threads = single_blas_thread() if mini_batches else contextlib.nullcontext()
+        with threads, _quiet_floats():
+            for _ in range(max_epochs):
+                estimate, lr = self._run_epoch(
+                    objective, state, flat, gradient, slices, batches, rng
+                )
+                monitored = self._end_epoch(
+                    objective, state, estimate, lr, validation, best, verbose
+                )
+                if plateau.reached(monitored, state.t) and self._stop(state, plateau):
+                    converged = True
+                    break
+        best.restore(flat)
+        return converged
+
+    def _prepare_optimizer(self, objective, state, flat) -> tuple[slice, ...]:
+        """(Re)start the optimizer's state unless it was made for this setup;
+        return the slices of the penalised parameters."""
+        context = StepContext(
+            weights=penalized_slices(objective.model, state.params),
+            l2_strength=objective.alpha * objective.penalty.l2_share,
+            lr_unit=self.lr_unit,
+        )
+        key = (type(self.optimizer), self.optimizer.get_params(), context)
+        if state.optimizer_state is None or not _same_key(state.optimizer_key, key):
+            # Another optimizer's moments (or a momentum of 0 turned on) mean
+            # nothing to this one: restart its state, as warm_start does.
+            state.optimizer_state = self.optimizer.init(flat, context)
+            state.optimizer_key = key
+        return context.weights
+
+    def _run_epoch(
+        self, objective, state, flat, gradient, slices, batches, rng
+    ) -> tuple[float, float]:
+        """One pass over the data; the objective's estimate and the last step.
+
+        ``gradient`` is the flat gradient buffer and its views shaped as the
+        parameters. The estimate averages each batch's ``J`` at the parameters
+        it saw, before its update.
+        """
+        grad_flat, grads = gradient
+        needs_prox = objective.alpha > 0 and not objective.penalty.is_smooth
+        total, lr = 0.0, math.nan
+        for X, Y, weight in batches.epoch(rng):
+            value = objective.value_and_gradient(state.params, X, Y, weight, grads)
+            total += value * len(Y)
+            base = self.learning_rate * state.lr_multiplier
+            lr = float(
+                self.schedule.value(state.t, base, state.n_steps, objective.alpha)
+            )
+            self.optimizer.update(flat, grad_flat, state.optimizer_state, lr)
+            if needs_prox:
+                step = self.optimizer.step_size(state.optimizer_state, lr)
+                for part in slices:
+                    threshold = step[part] if np.ndim(step) else step
+                    objective.penalty.prox(flat[part], objective.alpha * threshold)
+            state.t += 1
+        return total / batches.n_samples, lr
+
+    def _end_epoch(self, objective, state, estimate, lr, validation, best, verbose):
+        """Check and record an epoch; return the quantity the plateau rule watches."""
+        state.n_iter += 1
+        check_finite(
+            state.n_iter, estimate, state.params, state.optimizer_state, self
+        )
+        state.loss_curve.append(estimate)
+        state.learning_rate_curve.append(lr)
+        monitored = estimate
+        if validation is None:
+            state.validation_scores.append(math.nan)
+        else:
+            raw, _ = objective.model.forward(state.params, validation.X)
+            monitored = float(validation.score(raw))
+            state.validation_scores.append(monitored)
+            best.offer(monitored, state)
+        if verbose:
+            print(
+                f"-- Epoch {state.n_iter}: objective {estimate:.6g}, "
+                f"step size {lr:.3g}, updates {state.t}"
+            )
+        return monitored
+
+    def _stop(self, state, plateau: Plateau) -> bool:
+        """At a plateau: let the schedule react (a smaller step) or stop."""
+        base = self.learning_rate
+        multiplier = self.schedule.on_plateau(state.lr_multiplier, base)
+        if multiplier is not None:
+            state.lr_multiplier = multiplier
+            plateau.restart(state.t)
+            return False
+        return plateau.long_enough(state.t)
+
+    def divergence_advice(self) -> str:
+        if not self.schedule.uses_learning_rate:
+            return (
+                f"a larger alpha (schedule={type(self.schedule).__name__} sets the "
+                "step from alpha, not from learning_rate), another schedule, "
+                "gradient clipping (e.g. optimizer=SGD(clip_norm=1.0))"
+            )
+        return (
+            f"a smaller learning_rate (currently {self.learning_rate:g}), "
+            "gradient clipping (e.g. optimizer=Adam(clip_norm=1.0) or "
+            "SGD(clip_norm=1.0))"
+        )
+
+    def worse_advice(self) -> str:
+        return (
+            "a smaller learning_rate, optimizer='sgd' (steps proportional to "
+            "the gradient) or 'lbfgs' (smooth losses)"
+        )
+
+    def not_converged_message(self, owner: str, tol: float, max_iter: int) -> str:
+        return (
+            f"{owner} reached max_iter={max_iter} before the objective stopped "
+            f"improving by tol={tol} (relative where the objective at the start "
+            "is below 1); consider increasing max_iter or learning_rate."
+        )
+
+
+class _BestEpoch:
+    """The parameters of the epoch with the best validation score so far."""
+
+    def __init__(self) -> None:
+        self.flat = None
+
+    def offer(self, score: float, state) -> None:
+        if state.best_validation_score is None or score > state.best_validation_score:
+            state.best_validation_score = score
+            self.flat = np.concatenate([np.ravel(p) for p in state.params])
+
+    def restore(self, flat: np.ndarray) -> None:
+        if self.flat is not None:
+            flat[:] = self.flat
+
+
+class FullBatchSolver:
+    """A full-batch optimizer on the exact objective over all samples.
+
+    Computed in float64 whatever the data's dtype, since a line search needs
+    accurate differences. The optimizer minimises ``J / scales.tolerance``,
+    which is of order 1 at the start: the minimiser is the same, and its
+    tolerances (absolute below objectives of 1, as scipy's) become relative
+    as the plateau rule's.
+    """
+
+    def __init__(self, optimizer: FullBatchOptimizer) -> None:
+        self.optimizer = optimizer
+
+    def run(
+        self, objective, state, data, scales, *, max_epochs, tol, rng, validation,
+        verbose,
+    ) -> bool:
+        """Minimise ``J`` from ``state.params``; True if the optimizer converged."""
+        shapes = [param.astype(float) for param in state.params]
+        x0, _ = flatten(shapes)
+        normaliser = 1.0 / scales.tolerance
+        gradients = []  # largest entry of the (normalised) gradient at x0
+
+        def value_and_gradient(flat):
+            gradient = np.empty_like(flat)
+            params, grads = unflatten(flat, shapes), unflatten(gradient, shapes)
+            value = objective.value_and_gradient(
+                params, data.X, data.Y, data.weight, grads
+            )
+            gradient *= normaliser
+            if not gradients:
+                gradients.append(float(np.max(np.abs(gradient))))
+            return value * normaliser, gradient
+
+        def record(intermediate_result) -> None:
+            self._record(state, float(intermediate_result.fun) / normaliser, verbose)
+
+        tol = 0.0 if tol is None else tol
+        with _quiet_floats():
+            result = self.optimizer.minimize(
+                value_and_gradient, x0, max_iter=max_epochs, tol=tol, callback=record
+            )
+        if int(result.nit) == 0:
+            self._record(state, float(result.fun) / normaliser, verbose)
+        dtype = state.params[0].dtype
+        state.params = [p.astype(dtype) for p in unflatten(result.x, shapes)]
+        state.t += int(result.nit)
+        check_finite(state.n_iter, float(result.fun), state.params, None, self)
+        return self._converged(result, tol, gradients)
+
+    def _record(self, state, value: float, verbose: int) -> None:
+        state.n_iter += 1
+        state.loss_curve.append(value)
+        # A line-search method has no schedule step size to report.
+        state.learning_rate_curve.append(math.nan)
+        state.validation_scores.append(math.nan)
+        if verbose:
+            print(f"-- Iteration {state.n_iter}: objective {value:.6g}")
+
+    @staticmethod
+    def _converged(result, tol: float, start_gradient: list[float]) -> bool:
+        """scipy's success, if the gradient is also small or fell 1000-fold.
+
+        L-BFGS-B also reports success when the objective stops decreasing at
+        machine precision, which on badly scaled X happens far from the
+        optimum; converged fits' gradients fall by far more than 1000-fold.
+        """
+        gradient_max = float(np.max(np.abs(result.jac)))
+        small = gradient_max <= 100 * tol
+        fell = gradient_max <= 1e-3 * start_gradient[0] if start_gradient else True
+        return bool(result.success) and (small or fell)
+
+    def divergence_advice(self) -> str:
+        # A line search has no step size to lower: it overflows on badly
+        # scaled X, where more regularisation helps.
+        return "a larger alpha"
+
+    def worse_advice(self) -> str:
+        return "a larger alpha"
+
+    def not_converged_message(self, owner: str, tol: float, max_iter: int) -> str:
+        return (
+            f"{owner} stopped after max_iter={max_iter} iterations of "
+            f"{type(self.optimizer).__name__} (or a stalled line search) with the "
+            f"gradient still above tol ({tol}, relative where the objective at "
+            "the start is below 1); scale X (e.g. StandardScaler in a Pipeline) "
+            "or increase max_iter."
+        )
+
+
+def _same_key(stored, current) -> bool:
+    """Whether two ``(class, get_params(), context)`` keys are equal; parameters
+    may be arrays, which ``==`` on dicts cannot compare."""
+    if stored is None or stored[0] is not current[0] or stored[2] != current[2]:
+        return False
+    stored_params, current_params = stored[1], current[1]
+    return stored_params.keys() == current_params.keys() and all(
+        np.array_equal(stored_params[key], current_params[key])
+        for key in stored_params
+    )
+
+
+def _quiet_floats():
+    """Overflow and invalid values are judged by the engine, not warned about."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
