@@ -372,16 +372,17 @@ class BaseGD(BaseEstimator):
         if self.learning_rate == "auto":
             learning_rate = float(optimizer.default_learning_rate)
             # Adam-like steps move each weight by about the step size, and the
-            # weights to reach grow with the spread of y: in y's units, the
-            # default step gives the same fit whatever those units are.
+            # weights to reach grow with the spread of their output: in y's
+            # units, the default step gives the same fit whatever those are.
             if optimizer.scale_free:
-                lr_unit = state.output_scale
+                lr_unit = _parameter_units(state)
+                learning_rate *= float(np.sqrt(np.mean(np.square(lr_unit))))
         else:
             learning_rate = float(self.learning_rate)
         return MiniBatchSolver(
             optimizer,
             schedule=components.schedule,
-            learning_rate=learning_rate * lr_unit,
+            learning_rate=learning_rate,
             lr_unit=lr_unit,
             batch_size=self._resolved_batch_size(n_train),
             n_iter_no_change=int(self.n_iter_no_change),
@@ -458,6 +459,16 @@ class BaseGD(BaseEstimator):
         model = self._training_state.model
         params = model.params_from(vars(self), self.intercept_.dtype)
         return model.forward(params, X)[0]
+
+
+def _parameter_units(state: TrainingState) -> float | np.ndarray:
+    """Per coordinate of the flat parameters, the spread of the output it
+    moves; a scalar where every output has the same."""
+    scale = np.asarray(state.output_scale, dtype=float)
+    if np.all(scale == scale[0]):
+        return float(scale[0])
+    units = state.model.output_units(state.params, scale)
+    return np.concatenate([np.ravel(unit) for unit in units])
 
 
 def has_incremental_optimizer(estimator) -> bool:

@@ -27,9 +27,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-# A run ends diverged if its final objective is this many times the larger of
-# the start's and the zero output's, even while still finite: a sane run never
-# ends that far above where it began.
+from ._model import flatten
+
+# A run ends diverged if its final objective is this many times its
+# yardstick (Scales), even while still finite: a sane run never ends that far
+# above where it began.
 DIVERGENCE_FACTOR = 1e6
 
 # A run counts as worse than its start if its final objective exceeds the
@@ -102,11 +104,14 @@ class TrainingState:
 
     model: Any
     params: list[np.ndarray]
-    # The spread of y (Loss.output_scale) and the number of updates the
-    # schedule plans for, fixed when the state is made: later partial_fit
+    # The spread of each output (Loss.output_scale) and the number of updates
+    # the schedule plans for, fixed when the state is made: later partial_fit
     # chunks of other sizes move neither.
-    output_scale: float
+    output_scale: np.ndarray
     n_steps: int
+    # The size of the gradient where training started (StepContext), fixed at
+    # the first mini-batch run for the same reason.
+    gradient_unit: float | None = None
     optimizer_state: Any = None
     # What optimizer_state was made for (the solver decides when it is stale).
     optimizer_key: Any = None
@@ -147,19 +152,30 @@ class Scales(NamedTuple):
         scikit-learn. The objective follows the units of ``y`` (the squared
         error's their square); an absolute ``tol`` would stop small units at
         once.
+    gradient : float
+        The root mean square of the gradient's entries (1 where that is 0):
+        the unit of the scale-free optimizers' ``eps`` (:class:`StepContext`).
+    yardstick : float
+        What divergence is judged against: the largest of ``|start|`` and the
+        data term where every raw output is 0 or every raw output is 1, so
+        that a start near 0 (a near-perfect constant, or the perceptron's 0 at
+        zero weights) or below it (Poisson) does not make the test meaningless.
     """
 
     start: float
-    zero_output: float
     tolerance: float
+    gradient: float
+    yardstick: float
 
 
 class RunReport(NamedTuple):
-    """How a run ended: whether its solver converged, and ``J`` at both ends."""
+    """How a run ended: whether its solver converged, ``J`` at both ends, and
+    the yardstick of :class:`Scales`."""
 
     converged: bool
     start: float
     end: float
+    yardstick: float
 
 
 def relative_weights(sample_weight: np.ndarray) -> np.ndarray | None:
@@ -178,21 +194,34 @@ def relative_weights(sample_weight: np.ndarray) -> np.ndarray | None:
 
 
 def measure_scales(objective, params, data: TrainingData) -> Scales:
-    """:class:`Scales` of a run; raises if ``J`` is not finite at the start."""
-    start = objective.value(params, data.X, data.Y, data.weight)
-    if not math.isfinite(start):
+    """:class:`Scales` of a run; raises if ``J`` or its gradient is not finite
+    at the start, naming the loss."""
+    flat_gradient, gradients = flatten([np.zeros_like(param) for param in params])
+    start = objective.value_and_gradient(
+        params, data.X, data.Y, data.weight, gradients
+    )
+    if not (math.isfinite(start) and np.isfinite(flat_gradient).all()):
+        what = "objective" if not math.isfinite(start) else "gradient"
         raise ValueError(
-            f"The objective is {start} at the initial parameters, before any "
-            f"update: the loss {type(objective.loss).__name__} (or the "
-            f"penalty {type(objective.penalty).__name__}) returned non-finite "
-            "values. Check a custom loss, and that y and X are of a size whose "
+            f"The {what} is not finite at the initial parameters, before any "
+            f"update: the loss {type(objective.loss).__name__} (or the penalty "
+            f"{type(objective.penalty).__name__}) returned non-finite values. "
+            "Check a custom component, and that X and y are of a size whose "
             "losses are finite (scale them)."
         )
-    zero = objective.loss.value(data.Y, np.zeros_like(data.Y))
-    weight = data.weight
-    zero_output = float(np.mean(zero) if weight is None else weight @ zero / len(zero))
-    tolerance = min(1.0, abs(start)) if start != 0 else 1.0
-    return Scales(start, zero_output, tolerance)
+    gradient = float(np.sqrt(np.mean(np.square(flat_gradient, dtype=float))))
+    sizes = [abs(start)]
+    for value in (0.0, 1.0):
+        losses = objective.loss.value(data.Y, np.full_like(data.Y, value))
+        weight = data.weight
+        total = losses.mean() if weight is None else weight @ losses / len(losses)
+        sizes.append(float(total))
+    return Scales(
+        start,
+        tolerance=min(1.0, abs(start)) if start != 0 else 1.0,
+        gradient=gradient if math.isfinite(gradient) and gradient > 0 else 1.0,
+        yardstick=max(size for size in sizes if math.isfinite(size)),
+    )
 
 
 def train(
@@ -251,7 +280,7 @@ def train(
     )
     end = objective.value(state.params, data.X, data.Y, data.weight)
     check_not_diverged(end, scales, state.n_iter, solver)
-    return RunReport(converged, scales.start, end)
+    return RunReport(converged, scales.start, end, scales.yardstick)
 
 
 def check_not_diverged(end: float, scales: Scales, epoch: int, solver) -> None:
@@ -260,7 +289,7 @@ def check_not_diverged(end: float, scales: Scales, epoch: int, solver) -> None:
         raise divergence_error(
             epoch, f"objective at the final parameters is {end}", solver
         )
-    yardstick = max(abs(scales.start), scales.zero_output)
+    yardstick = scales.yardstick
     if yardstick > 0 and end > DIVERGENCE_FACTOR * yardstick:
         raise divergence_error(
             epoch,
@@ -312,15 +341,21 @@ def divergence_error(epoch: int, what: str, solver) -> ValueError:
 def run_warnings(report: RunReport, owner: str, tol, max_iter: int, solver):
     """Messages for a run that ended badly but finite (ConvergenceWarnings)."""
     start, end = report.start, report.end
-    if start != 0 and end > start + WORSE_SHARE * abs(start):
-        # A start of exactly 0 (the perceptron's zero weights) is an optimum of
-        # J already: no step size can do better, so it is not judged.
+    if start != 0:
+        limit = start + WORSE_SHARE * abs(start)
+        reference = f"the {start:.3g} where training started"
+    else:
+        # J is 0 at the start (the perceptron's zero weights): that is an
+        # optimum already, and a fit moves away from it. It has gone wrong
+        # only if it ends above a constant output of 0 or 1.
+        limit = report.yardstick
+        reference = f"the {limit:.3g} of a constant output"
+    if end > limit:
         return [
-            f"{owner} ended with an objective of {end:.3g}, above the "
-            f"{start:.3g} where training started (the best constant model for a "
-            "new fit): training made the fit worse. The step is too large for "
-            f"the scale of the problem; try {solver.worse_advice()}, or scaling "
-            "X and y."
+            f"{owner} ended with an objective of {end:.3g}, above {reference} "
+            "(the best constant model, for a new fit): training made the fit "
+            "worse. The step is too large for the scale of the problem; try "
+            f"{solver.worse_advice()}, or scaling X and y."
         ]
     if not report.converged and tol is not None:
         return [solver.not_converged_message(owner, tol, max_iter)]

@@ -14,6 +14,8 @@ engine uses nothing else of it:
   ``out``;
 - ``penalized``: which parameters the penalty applies to (weights, never
   biases);
+- ``output_units(params, output_scale)``: per parameter, the size of the
+  outputs it moves, for steps taken in the units of ``y``;
 - ``attributes(params)`` and ``params_from(attributes, dtype)``: the fitted
   attributes (``coef_``, ``intercept_``) and back.
 
@@ -61,6 +63,13 @@ class LinearModel:
         if not self.fit_intercept:
             return [weights]
         return [weights, np.array(output_bias, dtype=dtype).reshape(n_outputs)]
+
+    def output_units(
+        self, params: list[np.ndarray], output_scale: np.ndarray
+    ) -> list[np.ndarray]:
+        """Arrays shaped as ``params``: each weight and bias of output ``k``
+        moves that output, so its unit is ``output_scale[k]``."""
+        return [np.broadcast_to(output_scale, param.shape) for param in params]
 
     def forward(self, params: list[np.ndarray], X) -> tuple[np.ndarray, object]:
         """Raw outputs of shape (n_samples, n_outputs), and ``X`` as the cache."""

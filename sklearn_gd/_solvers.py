@@ -108,9 +108,10 @@ class MiniBatchSolver:
     optimizer : Optimizer
     schedule : Schedule
     learning_rate : float
-        The base step, in the units of ``lr_unit``.
-    lr_unit : float
-        The factor ``learning_rate`` carries for the units of ``y``
+        The base step, times the root mean square of ``lr_unit``.
+    lr_unit : float or ndarray of shape (n_parameters,)
+        The factor the step carries for the units of ``y``, per coordinate
+        where outputs differ in units
         (:class:`~sklearn_gd.optimizers.StepContext`).
     batch_size : int
     n_iter_no_change : int
@@ -132,6 +133,10 @@ class MiniBatchSolver:
         self.schedule = schedule
         self.learning_rate = learning_rate
         self.lr_unit = lr_unit
+        # Each coordinate's share of the step: None where all are equal.
+        self._lr_shape = None
+        if np.ndim(lr_unit):
+            self._lr_shape = lr_unit / np.sqrt(np.mean(np.square(lr_unit)))
         self.batch_size = batch_size
         self.n_iter_no_change = n_iter_no_change
         self.shuffle = shuffle
@@ -143,7 +148,7 @@ class MiniBatchSolver:
         """Run up to ``max_epochs`` epochs on ``state``; True if a plateau
         stopped them."""
         flat, state.params = flatten(state.params)
-        slices = self._prepare_optimizer(objective, state, flat)
+        slices = self._prepare_optimizer(objective, state, flat, scales)
         grad_flat = np.empty_like(flat)
         gradient = (grad_flat, unflatten(grad_flat, state.params))
         batch_size = min(self.batch_size, data.X.shape[0])
@@ -167,13 +172,21 @@ class MiniBatchSolver:
         best.restore(flat)
         return converged
 
-    def _prepare_optimizer(self, objective, state, flat) -> tuple[slice, ...]:
+    def _prepare_optimizer(
+        self, objective, state, flat, scales
+    ) -> tuple[slice, ...]:
         """(Re)start the optimizer's state unless it was made for this setup;
         return the slices of the penalised parameters."""
+        if state.gradient_unit is None:
+            # Outputs in units of y give the gradient those units; unit-free
+            # outputs (logits, log-means: output_scale 1) take eps as it is.
+            has_units = np.any(np.asarray(state.output_scale) != 1)
+            state.gradient_unit = scales.gradient if has_units else 1.0
         context = StepContext(
             weights=penalized_slices(objective.model, state.params),
             l2_strength=objective.alpha * objective.penalty.l2_share,
             lr_unit=self.lr_unit,
+            gradient_unit=state.gradient_unit,
         )
         key = (type(self.optimizer), self.optimizer.get_params(), context)
         if state.optimizer_state is None or not _same_key(state.optimizer_key, key):
@@ -202,9 +215,10 @@ class MiniBatchSolver:
             lr = float(
                 self.schedule.value(state.t, base, state.n_steps, objective.alpha)
             )
-            self.optimizer.update(flat, grad_flat, state.optimizer_state, lr)
+            step_lr = lr if self._lr_shape is None else lr * self._lr_shape
+            self.optimizer.update(flat, grad_flat, state.optimizer_state, step_lr)
             if needs_prox:
-                step = self.optimizer.step_size(state.optimizer_state, lr)
+                step = self.optimizer.step_size(state.optimizer_state, step_lr)
                 for part in slices:
                     threshold = step[part] if np.ndim(step) else step
                     objective.penalty.prox(flat[part], objective.alpha * threshold)
@@ -380,7 +394,11 @@ class FullBatchSolver:
 def _same_key(stored, current) -> bool:
     """Whether two ``(class, get_params(), context)`` keys are equal; parameters
     may be arrays, which ``==`` on dicts cannot compare."""
-    if stored is None or stored[0] is not current[0] or stored[2] != current[2]:
+    if stored is None or stored[0] is not current[0]:
+        return False
+    if not all(
+        np.array_equal(a, b) for a, b in zip(stored[2], current[2], strict=True)
+    ):
         return False
     stored_params, current_params = stored[1], current[1]
     return stored_params.keys() == current_params.keys() and all(

@@ -171,10 +171,11 @@ class Loss(Component):
                 )
         return best
 
-    def output_scale(self, y: np.ndarray, sample_weight: np.ndarray) -> float:
-        """The size of the raw outputs a fit must reach; 1 unless a subclass
-        knows better (logits and log-means are unit-free)."""
-        return 1.0
+    def output_scale(self, y: np.ndarray, sample_weight: np.ndarray) -> np.ndarray:
+        """Per output, the size of the raw outputs a fit must reach; shape
+        (n_outputs,). Ones unless a subclass knows better (logits and
+        log-means are unit-free)."""
+        return np.ones(y.shape[1])
 
 
 class RegressionLoss(Loss):
@@ -198,39 +199,38 @@ class RegressionLoss(Loss):
         """Map raw outputs to predictions of ``y`` (identity by default)."""
         return raw
 
-    def output_scale(self, y: np.ndarray, sample_weight: np.ndarray) -> float:
-        """The size of the raw outputs a fit must reach: the targets' spread.
+    def output_scale(self, y: np.ndarray, sample_weight: np.ndarray) -> np.ndarray:
+        """Per output, the size of the raw outputs a fit must reach: the
+        targets' spread; shape (n_outputs,).
 
-        Per output, the weighted standard deviation; for a loss with
-        ``bounded_gradient``, the smaller of that and the standard deviation
-        of ``y`` winsorised at its 5% and 95% weighted quantiles (divided by
-        0.9117, its value for normal data), which up to 5% of outliers on a
-        side (what such losses are chosen for) do not inflate: 1% of rows at
-        +1e6 made the std 1e5 and left coefficients 200-800 off. A squared
-        loss chases outliers, so its fit does grow with them: std alone.
-        Spreads built on central quantiles alone (the MAD, the 10-90% range)
-        collapsed when most targets sat in one tight cluster (zero-inflated
-        data), and Adam's step with them. Pooled over outputs as ``sqrt`` of
-        the mean square; where that is 0 (one sample, constant targets), the
-        largest ``|y|``, or 1 if that is 0 too. Rows of zero weight are left
-        out. The estimators scale ``learning_rate="auto"`` by it for
-        optimizers whose step does not grow with the gradient (Adam and kin),
-        so that their results do not depend on the units of ``y``.
+        The weighted standard deviation; for a loss with ``bounded_gradient``,
+        the smaller of that and the standard deviation of ``y`` winsorised at
+        its 5% and 95% weighted quantiles (divided by 0.9117, its value for
+        normal data), which up to 5% of outliers on a side (what such losses
+        are chosen for) do not inflate. A squared loss chases outliers, so its
+        fit does grow with them: std alone. Spreads built on central quantiles
+        alone (the MAD, the 10-90% range) collapse when most targets sit in
+        one tight cluster (zero-inflated data). Where a spread is 0 (one
+        sample, constant targets), the largest ``|y|`` of that output, or 1 if
+        that is 0 too. Rows of zero weight are left out. The estimators scale
+        ``learning_rate="auto"`` by it for optimizers whose step does not grow
+        with the gradient (Adam and kin), each output's weights by their own
+        output's spread, so that results do not depend on the units of ``y``.
         """
         y, sample_weight = y[sample_weight > 0], sample_weight[sample_weight > 0]
-        # Divided by the largest |y| first, so that targets near 1e154 and
-        # beyond do not overflow when squared.
-        size = float(np.max(np.abs(y))) if y.size else 0.0
-        if not np.isfinite(size) or size == 0:
-            return 1.0
+        # Divided by each output's largest |y| first, so that targets near
+        # 1e154 and beyond do not overflow when squared.
+        size = np.max(np.abs(y), axis=0) if y.size else np.zeros(y.shape[1])
+        size = np.where(np.isfinite(size) & (size > 0), size, 1.0)
         unit = y / size
         spread = _weighted_std(unit, sample_weight)
         if self.bounded_gradient:
             low, high = _weighted_quantiles(unit, sample_weight, (0.05, 0.95))
             winsorised = _weighted_std(np.clip(unit, low, high), sample_weight)
             spread = np.minimum(spread, winsorised / 0.9117)
-        scale = float(np.sqrt(np.mean(spread.astype(float) ** 2)))
-        return size * (scale if np.isfinite(scale) and scale > 0 else 1.0)
+        spread = np.asarray(spread, dtype=float)
+        spread = np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
+        return size * spread
 
     def check_targets(self, y: np.ndarray) -> None:
         """Raise ``ValueError`` if ``y`` is outside the loss's domain."""
@@ -453,7 +453,7 @@ class Poisson(RegressionLoss):
 
     def output_scale(self, y, sample_weight):
         # The raw output is log(mean): its size does not follow the units of y.
-        return 1.0
+        return np.ones(y.shape[1])
 
     def constant(self, y, sample_weight):
         mean = np.average(y, axis=0, weights=sample_weight)

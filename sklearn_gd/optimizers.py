@@ -76,15 +76,22 @@ class StepContext(NamedTuple):
     l2_strength : float
         ``alpha * penalty.l2_share``: the coefficient of ``½‖w‖²`` in the
         objective, whose gradient the optimizer's gradients include.
-    lr_unit : float
-        The factor the step size carries for the units of ``y``: the spread of
-        ``y`` where a regressor's ``learning_rate="auto"`` scales a
-        :attr:`~Optimizer.scale_free` optimizer's step, else 1.
+    lr_unit : float or ndarray of shape (n_parameters,)
+        The factor the step size carries for the units of ``y``: per
+        coordinate, the spread of the output it moves where a regressor's
+        ``learning_rate="auto"`` scales a :attr:`~Optimizer.scale_free`
+        optimizer's step, else 1.
+    gradient_unit : float
+        The unit in which the scale-free optimizers take their ``eps``, so
+        that it stays negligible whatever the units of ``y``: for outputs in
+        the units of ``y``, the size of the gradient where training started
+        (the root mean square of its entries); else 1.
     """
 
     weights: tuple[slice, ...] = ()
     l2_strength: float = 0.0
-    lr_unit: float = 1.0
+    lr_unit: float | np.ndarray = 1.0
+    gradient_unit: float = 1.0
 
 
 class Optimizer(Component):
@@ -126,8 +133,10 @@ class Optimizer(Component):
         self.clip_norm = clip_norm
         self.clip_value = clip_value
 
-    def init(self, params: np.ndarray, context: StepContext) -> Any:
-        """Return the initial state for the flat parameter vector ``params``."""
+    def init(self, params: np.ndarray, context: StepContext | None = None) -> Any:
+        """Return the initial state for the flat parameter vector ``params``
+        (``context``: what the optimizer may know of the problem; None stands
+        for ``StepContext()``)."""
         return None
 
     def step(self, params: np.ndarray, grads: np.ndarray, state: Any, lr: float):
@@ -260,12 +269,14 @@ class SGD(Optimizer):
 @dataclass
 class AdamState:
     """Adam's state: the moments ``m`` and ``v``, the last step's denominator
-    ``sqrt(v_hat) + eps`` and the step count ``t``."""
+    ``sqrt(v_hat) + eps``, the step count ``t`` and ``eps`` in the
+    gradient's units."""
 
     m: np.ndarray
     v: np.ndarray
     denom: np.ndarray
     count: int = 0
+    eps: float = 1e-8
 
 
 class Adam(Optimizer):
@@ -278,7 +289,11 @@ class Adam(Optimizer):
         m <- beta1 m + (1 - beta1) g
         v <- beta2 v + (1 - beta2) g²
         m_hat = m / (1 - beta1^t),   v_hat = v / (1 - beta2^t)
-        w <- w - lr m_hat / (sqrt(v_hat) + eps)
+        w <- w - lr m_hat / (sqrt(v_hat) + eps u)
+
+    with ``u`` the gradient's unit (:class:`StepContext`: 1 when the optimizer
+    is used alone, as torch's; in an estimator, the size of the gradient where
+    training started), so that ``eps`` is negligible at any scale of ``y``.
 
     Parameters
     ----------
@@ -317,7 +332,10 @@ class Adam(Optimizer):
         self.clip_value = clip_value
 
     def init(self, params, context=None):
-        return AdamState(*(np.zeros_like(params) for _ in range(3)))
+        return AdamState(
+            *(np.zeros_like(params) for _ in range(3)),
+            eps=self.eps * _gradient_unit(context),
+        )
 
     def _update_moments(self, grads, state: AdamState) -> None:
         """Advance ``t`` and the moments, and store ``sqrt(v_hat) + eps``."""
@@ -331,7 +349,7 @@ class Adam(Optimizer):
         state.v += grads
         np.divide(state.v, bias2, out=state.denom)
         np.sqrt(state.denom, out=state.denom)
-        state.denom += self.eps
+        state.denom += state.eps
 
     def step(self, params, grads, state, lr):
         self._update_moments(grads, state)
@@ -350,7 +368,7 @@ class AdamWState(AdamState):
 
     weights: tuple[slice, ...] = ()
     decay: float = 0.0
-    lr_unit: float = 1.0
+    lr_unit: float | np.ndarray = 1.0
 
 
 class AdamW(Adam):
@@ -385,9 +403,10 @@ class AdamW(Adam):
         context = StepContext() if context is None else context
         return AdamWState(
             *(np.zeros_like(params) for _ in range(3)),
+            eps=self.eps * _gradient_unit(context),
             weights=tuple(context.weights),
             decay=float(context.l2_strength),
-            lr_unit=float(context.lr_unit),
+            lr_unit=context.lr_unit,
         )
 
     def update(self, params, grads, state, lr):
@@ -396,8 +415,10 @@ class AdamW(Adam):
                 grads[weights] -= state.decay * params[weights]
         self.clip(grads)
         if state.decay:
+            # lr carries lr_unit (per coordinate or not): the rate does not.
+            rate = state.decay * np.broadcast_to(lr / state.lr_unit, params.shape)
             for weights in state.weights:
-                params[weights] *= 1 - (lr / state.lr_unit) * state.decay
+                params[weights] *= 1 - rate[weights]
         self.step(params, grads, state, lr)
 
 
@@ -433,6 +454,7 @@ class RMSpropState:
 
     v: np.ndarray
     denom: np.ndarray
+    eps: float = 1e-8
 
 
 class RMSprop(Optimizer):
@@ -441,7 +463,9 @@ class RMSprop(Optimizer):
     .. code-block:: text
 
         v <- rho v + (1 - rho) g²
-        w <- w - lr g / (sqrt(v) + eps)
+        w <- w - lr g / (sqrt(v) + eps u)
+
+    with ``u`` the gradient's unit, as in :class:`Adam`.
 
     Parameters
     ----------
@@ -476,13 +500,17 @@ class RMSprop(Optimizer):
         self.clip_value = clip_value
 
     def init(self, params, context=None):
-        return RMSpropState(np.zeros_like(params), np.zeros_like(params))
+        return RMSpropState(
+            np.zeros_like(params),
+            np.zeros_like(params),
+            eps=self.eps * _gradient_unit(context),
+        )
 
     def step(self, params, grads, state, lr):
         state.v *= self.rho
         state.v += (1 - self.rho) * grads * grads
         np.sqrt(state.v, out=state.denom)
-        state.denom += self.eps
+        state.denom += state.eps
         grads /= state.denom
         grads *= lr
         params -= grads
@@ -498,6 +526,7 @@ class AdagradState:
 
     sum_sq: np.ndarray
     denom: np.ndarray
+    eps: float = 1e-10
 
 
 class Adagrad(Optimizer):
@@ -505,8 +534,10 @@ class Adagrad(Optimizer):
 
     .. code-block:: text
 
-        G <- G + g²            (G starts at initial_accumulator_value)
-        w <- w - lr g / (sqrt(G) + eps)
+        G <- G + g²            (G starts at initial_accumulator_value u²)
+        w <- w - lr g / (sqrt(G) + eps u)
+
+    with ``u`` the gradient's unit, as in :class:`Adam`.
 
     Parameters
     ----------
@@ -544,15 +575,17 @@ class Adagrad(Optimizer):
         self.clip_value = clip_value
 
     def init(self, params, context=None):
+        unit = _gradient_unit(context)
         return AdagradState(
-            np.full_like(params, self.initial_accumulator_value),
+            np.full_like(params, self.initial_accumulator_value * unit**2),
             np.zeros_like(params),
+            eps=self.eps * unit,
         )
 
     def step(self, params, grads, state, lr):
         state.sum_sq += grads * grads
         np.sqrt(state.sum_sq, out=state.denom)
-        state.denom += self.eps
+        state.denom += state.eps
         grads /= state.denom
         grads *= lr
         params -= grads
@@ -629,6 +662,10 @@ class Adadelta(Optimizer):
 
     def step_size(self, state, lr):
         return lr * state.scale
+
+
+def _gradient_unit(context: StepContext | None) -> float:
+    return 1.0 if context is None else float(context.gradient_unit)
 
 
 class FullBatchOptimizer(Component):

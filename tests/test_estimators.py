@@ -85,7 +85,7 @@ def build(task, **params):
 
 def spread_of(y):
     """What learning_rate="auto" is multiplied by for a regressor."""
-    return SquaredError().output_scale(y.reshape(-1, 1), np.ones(len(y)))
+    return SquaredError().output_scale(y.reshape(-1, 1), np.ones(len(y)))[0]
 
 
 def raw_output(estimator, X):
