@@ -32,7 +32,14 @@ from ._engine import (
 from ._model import LinearModel
 from ._objective import Objective
 from ._solvers import FullBatchSolver, MiniBatchSolver
-from .validation import Boolean, InstanceOf, Interval, Options, check_params
+from .validation import (
+    Boolean,
+    InstanceOf,
+    Interval,
+    Options,
+    check_params,
+    declared_params,
+)
 
 AUTO_BATCH_SIZE = 256
 
@@ -173,7 +180,8 @@ class BaseGD(BaseEstimator):
     def _resolve_components(self) -> Components:
         """Validate every parameter and return the component objects to use."""
         owner = type(self).__name__
-        check_params(owner, self.get_params(deep=False), self._parameter_constraints)
+        constraints = self._parameter_constraints
+        check_params(owner, declared_params(self, constraints), constraints)
         components = Components(
             *(
                 self._component(name, getattr(self, name))

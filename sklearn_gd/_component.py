@@ -7,7 +7,7 @@ from typing import Any
 
 from sklearn.base import BaseEstimator
 
-from .validation import InvalidParameterError, check_params
+from .validation import InvalidParameterError, check_params, declared_params
 
 
 class Component(BaseEstimator):
@@ -36,7 +36,7 @@ class Component(BaseEstimator):
         """
         check_params(
             type(self).__name__,
-            self.get_params(deep=False),
+            declared_params(self, self._parameter_constraints),
             self._parameter_constraints,
         )
 

@@ -29,9 +29,9 @@ import numpy as np
 
 from ._model import flatten
 
-# A run ends diverged if its final objective is this many times its
-# yardstick (Scales), even while still finite: a sane run never ends that far
-# above where it began.
+# A run ends diverged if its final objective is this many times its start's
+# (or the yardstick's), even while still finite: a sane run never ends that
+# far above where it began.
 DIVERGENCE_FACTOR = 1e6
 
 # A run counts as worse than its start if its final objective exceeds the
@@ -142,10 +142,6 @@ class Scales(NamedTuple):
     ----------
     start : float
         The objective ``J`` there.
-    zero_output : float
-        ``J``'s data term where every raw output is 0: with ``start``, the
-        yardstick of divergence, so that a start near 0 (a near-perfect
-        constant) or below it (Poisson) does not make the test meaningless.
     tolerance : float
         ``min(1, |start|)`` (1 where ``start`` is 0): ``tol`` is relative to
         the objective below objectives of 1, absolute above, as in
@@ -155,27 +151,24 @@ class Scales(NamedTuple):
     gradient : float
         The root mean square of the gradient's entries (1 where that is 0):
         the unit of the scale-free optimizers' ``eps`` (:class:`StepContext`).
-    yardstick : float
-        What divergence is judged against: the largest of ``|start|`` and the
-        data term where every raw output is 0 or every raw output is 1, so
-        that a start near 0 (a near-perfect constant, or the perceptron's 0 at
-        zero weights) or below it (Poisson) does not make the test meaningless.
+
+    The yardstick of divergence (:func:`yardstick`) is measured only where
+    the run's end calls for it.
     """
 
     start: float
     tolerance: float
     gradient: float
-    yardstick: float
 
 
 class RunReport(NamedTuple):
     """How a run ended: whether its solver converged, ``J`` at both ends, and
-    the yardstick of :class:`Scales`."""
+    what the end was judged against (``|start|``, or :func:`yardstick`)."""
 
     converged: bool
     start: float
     end: float
-    yardstick: float
+    reference: float
 
 
 def relative_weights(sample_weight: np.ndarray) -> np.ndarray | None:
@@ -210,18 +203,26 @@ def measure_scales(objective, params, data: TrainingData) -> Scales:
             "losses are finite (scale them)."
         )
     gradient = float(np.sqrt(np.mean(np.square(flat_gradient, dtype=float))))
+    return Scales(
+        start,
+        tolerance=min(1.0, abs(start)) if start != 0 else 1.0,
+        gradient=gradient if math.isfinite(gradient) and gradient > 0 else 1.0,
+    )
+
+
+def yardstick(objective, data: TrainingData, start: float) -> float:
+    """What the end of a run is judged against where ``J`` at its start is 0 or
+    far below its end: the largest of ``|start|`` and the data term where every
+    raw output is 0 or every raw output is 1. A start near 0 (a near-perfect
+    constant, or the perceptron's 0 at zero weights) or below it (Poisson)
+    then does not make the judgement meaningless."""
     sizes = [abs(start)]
     for value in (0.0, 1.0):
         losses = objective.loss.value(data.Y, np.full_like(data.Y, value))
         weight = data.weight
         total = losses.mean() if weight is None else weight @ losses / len(losses)
         sizes.append(float(total))
-    return Scales(
-        start,
-        tolerance=min(1.0, abs(start)) if start != 0 else 1.0,
-        gradient=gradient if math.isfinite(gradient) and gradient > 0 else 1.0,
-        yardstick=max(size for size in sizes if math.isfinite(size)),
-    )
+    return max(size for size in sizes if math.isfinite(size))
 
 
 def train(
@@ -279,22 +280,27 @@ def train(
         verbose=verbose,
     )
     end = objective.value(state.params, data.X, data.Y, data.weight)
-    check_not_diverged(end, scales, state.n_iter, solver)
-    return RunReport(converged, scales.start, end, scales.yardstick)
+    reference = abs(scales.start)
+    if scales.start == 0 or not end <= DIVERGENCE_FACTOR * reference:
+        reference = yardstick(objective, data, scales.start)
+    check_not_diverged(end, scales.start, reference, state.n_iter, solver)
+    return RunReport(converged, scales.start, end, reference)
 
 
-def check_not_diverged(end: float, scales: Scales, epoch: int, solver) -> None:
-    """Raise if the final objective ``end`` is not finite or too large."""
+def check_not_diverged(
+    end: float, start: float, reference: float, epoch: int, solver
+) -> None:
+    """Raise if the final objective ``end`` is not finite, or more than
+    ``DIVERGENCE_FACTOR`` times ``reference`` (:func:`yardstick`)."""
     if not math.isfinite(end):
         raise divergence_error(
             epoch, f"objective at the final parameters is {end}", solver
         )
-    yardstick = scales.yardstick
-    if yardstick > 0 and end > DIVERGENCE_FACTOR * yardstick:
+    if reference > 0 and end > DIVERGENCE_FACTOR * reference:
         raise divergence_error(
             epoch,
-            f"objective reached {end:.3g}, against {scales.start:.3g} where "
-            "training started",
+            f"objective reached {end:.3g}, against {start:.3g} where training "
+            "started",
             solver,
         )
 
@@ -348,7 +354,7 @@ def run_warnings(report: RunReport, owner: str, tol, max_iter: int, solver):
         # J is 0 at the start (the perceptron's zero weights): that is an
         # optimum already, and a fit moves away from it. It has gone wrong
         # only if it ends above a constant output of 0 or 1.
-        limit = report.yardstick
+        limit = report.reference
         reference = f"the {limit:.3g} of a constant output"
     if end > limit:
         return [

@@ -188,7 +188,8 @@ class MiniBatchSolver:
             lr_unit=self.lr_unit,
             gradient_unit=state.gradient_unit,
         )
-        key = (type(self.optimizer), self.optimizer.get_params(), context)
+        # A component stores its __init__ arguments and nothing else (Component).
+        key = (type(self.optimizer), dict(vars(self.optimizer)), context)
         if state.optimizer_state is None or not _same_key(state.optimizer_key, key):
             # Another optimizer's moments (or a momentum of 0 turned on) mean
             # nothing to this one: restart its state, as warm_start does.
@@ -392,7 +393,7 @@ class FullBatchSolver:
 
 
 def _same_key(stored, current) -> bool:
-    """Whether two ``(class, get_params(), context)`` keys are equal; parameters
+    """Whether two ``(class, parameters, context)`` keys are equal; parameters
     may be arrays, which ``==`` on dicts cannot compare."""
     if stored is None or stored[0] is not current[0]:
         return False
