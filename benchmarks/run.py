@@ -45,7 +45,7 @@ import scipy
 import scipy.sparse as sp
 import sklearn
 from scipy.special import logsumexp
-from sklearn.datasets import make_classification, make_regression
+from sklearn.datasets import load_breast_cancer, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import (
     LogisticRegression,
@@ -595,6 +595,35 @@ def row_defaults_lr(ctx: Context) -> Row:
     return _defaults_row(ctx, "defaults-lr", "LogisticRegression()")
 
 
+def row_fit_overhead(ctx: Context) -> Row:
+    """Fixed cost of a fit: one epoch on breast_cancer, ours / SGDClassifier.
+
+    Small enough that what a fit costs besides its epochs (validation,
+    set-up, the checks at both ends) dominates; best of many repeats.
+    """
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    times = ctx.timer.best(
+        {
+            "overhead-ours": lambda: GDClassifier(
+                max_iter=1, tol=None, random_state=SEED
+            ).fit(X, y),
+            "overhead-sgd": lambda: SGDClassifier(
+                loss="log_loss", max_iter=1, tol=None, random_state=SEED
+            ).fit(X, y),
+        },
+        repeats=max(20, 40 * ctx.timer.repeats),
+    )
+    return Row(
+        key="fit_overhead",
+        name="fit overhead (max_iter=1): GDClassifier / SGDClassifier",
+        data=describe(X) + " (breast_cancer)",
+        ours=times["overhead-ours"],
+        reference=times["overhead-sgd"],
+        notes=f"ours {times['overhead-ours'] * 1e3:.2f} ms; target under 1 ms",
+    )
+
+
 def _memory_row(key: str, name: str, X, fit: Callable[[], object]) -> Row:
     peak, estimator = peak_fit_memory(fit)
     nbytes = data_nbytes(X)
@@ -666,6 +695,7 @@ ROWS: list[Callable[[Context], Row]] = [
     row_lbfgs,
     row_defaults_sgd,
     row_defaults_lr,
+    row_fit_overhead,
     row_memory_sgd,
     row_memory_lbfgs,
     row_memory_sparse,

@@ -54,8 +54,8 @@ class BatchSource:
             else:
                 X_batch = self.buffer[: len(rows)]
                 # mode="clip" (a no-op for valid rows): with the default
-                # mode="raise", numpy gathers into a temporary and copies it to
-                # `out`, 1.5x slower.
+                # mode="raise", numpy gathers into a temporary and copies it
+                # to `out` (docs/benchmarks.md).
                 np.take(self.X, rows, axis=0, out=X_batch, mode="clip")
             weights = None if self.sample_weight is None else sample_weight[batch]
             yield X_batch, Y[batch], weights

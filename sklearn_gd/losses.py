@@ -510,7 +510,7 @@ class LogLoss(ClassificationLoss):
         # and cost more in overhead than in arithmetic on mini-batches.
         # Row reductions over the few classes go column by column and through
         # a matrix product: numpy's reductions along a short last axis are
-        # 5-10x slower on (n, K) arrays.
+        # much slower on (n, K) arrays (docs/benchmarks.md).
         peak = raw[:, 0].copy()
         for k in range(1, raw.shape[1]):
             np.maximum(peak, raw[:, k], out=peak)

@@ -82,6 +82,7 @@ def test_rows_cover_the_issue(tiny_run):
         "lbfgs_vs_logistic_regression",
         "defaults_vs_sgd",
         "defaults_vs_lr",
+        "fit_overhead",
         "memory_sgd",
         "memory_lbfgs",
     }
