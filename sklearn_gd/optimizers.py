@@ -447,6 +447,16 @@ class Nadam(Adam):
         params -= current
 
 
+def _step_by_root(params, grads, accumulator, state, lr) -> None:
+    """``w <- w - lr g / (sqrt(accumulator) + eps)``, in place, keeping the
+    denominator in ``state.denom`` for :meth:`Optimizer.step_size`."""
+    np.sqrt(accumulator, out=state.denom)
+    state.denom += state.eps
+    grads /= state.denom
+    grads *= lr
+    params -= grads
+
+
 @dataclass
 class RMSpropState:
     """:class:`RMSprop`'s state: the squared-gradient average ``v`` and the
@@ -509,11 +519,7 @@ class RMSprop(Optimizer):
     def step(self, params, grads, state, lr):
         state.v *= self.rho
         state.v += (1 - self.rho) * grads * grads
-        np.sqrt(state.v, out=state.denom)
-        state.denom += state.eps
-        grads /= state.denom
-        grads *= lr
-        params -= grads
+        _step_by_root(params, grads, state.v, state, lr)
 
     def step_size(self, state, lr):
         return lr / state.denom
@@ -584,11 +590,7 @@ class Adagrad(Optimizer):
 
     def step(self, params, grads, state, lr):
         state.sum_sq += grads * grads
-        np.sqrt(state.sum_sq, out=state.denom)
-        state.denom += state.eps
-        grads /= state.denom
-        grads *= lr
-        params -= grads
+        _step_by_root(params, grads, state.sum_sq, state, lr)
 
     def step_size(self, state, lr):
         return lr / state.denom
