@@ -39,6 +39,12 @@ DIVERGENCE_FACTOR = 1e6
 # the best constant can only go down).
 WORSE_SHARE = 0.1
 
+# A run has stalled if its objective fell by less than this share of the
+# start's while the gradient kept this share of its size at the start: the
+# steps were too small to get anywhere (a step of 1e-30, tiny features).
+PROGRESS_SHARE = 0.01
+STALL_GRADIENT_SHARE = 0.5
+
 
 class TrainingData(NamedTuple):
     """The samples a run trains on.
@@ -149,8 +155,9 @@ class Scales(NamedTuple):
         error's their square); an absolute ``tol`` would stop small units at
         once.
     gradient : float
-        The root mean square of the gradient's entries (1 where that is 0):
-        the unit of the scale-free optimizers' ``eps`` (:class:`StepContext`).
+        The root mean square of the gradient's entries: what "little
+        progress" compares the end's with, and (1 where it is 0) the unit of
+        the scale-free optimizers' ``eps`` (:class:`StepContext`).
 
     The yardstick of divergence (:func:`yardstick`) is measured only where
     the run's end calls for it.
@@ -162,13 +169,15 @@ class Scales(NamedTuple):
 
 
 class RunReport(NamedTuple):
-    """How a run ended: whether its solver converged, ``J`` at both ends, and
-    what the end was judged against (``|start|``, or :func:`yardstick`)."""
+    """How a run ended: whether its solver converged, ``J`` at both ends, what
+    the end was judged against (``|start|``, or :func:`yardstick`), and
+    whether it stalled (``PROGRESS_SHARE``)."""
 
     converged: bool
     start: float
     end: float
     reference: float
+    stalled: bool
 
 
 def relative_weights(sample_weight: np.ndarray) -> np.ndarray | None:
@@ -202,12 +211,22 @@ def measure_scales(objective, params, data: TrainingData) -> Scales:
             "Check a custom component, and that X and y are of a size whose "
             "losses are finite (scale them)."
         )
-    gradient = float(np.sqrt(np.mean(np.square(flat_gradient, dtype=float))))
     return Scales(
         start,
         tolerance=min(1.0, abs(start)) if start != 0 else 1.0,
-        gradient=gradient if math.isfinite(gradient) and gradient > 0 else 1.0,
+        gradient=_root_mean_square(flat_gradient),
     )
+
+
+def _root_mean_square(values: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(values, dtype=float))))
+
+
+def gradient_size(objective, params, data: TrainingData) -> float:
+    """The root mean square of ``J``'s gradient at ``params``."""
+    flat_gradient, gradients = flatten([np.zeros_like(param) for param in params])
+    objective.value_and_gradient(params, data.X, data.Y, data.weight, gradients)
+    return _root_mean_square(flat_gradient)
 
 
 def yardstick(objective, data: TrainingData, start: float) -> float:
@@ -284,7 +303,17 @@ def train(
     if scales.start == 0 or not end <= DIVERGENCE_FACTOR * reference:
         reference = yardstick(objective, data, scales.start)
     check_not_diverged(end, scales.start, reference, state.n_iter, solver)
-    return RunReport(converged, scales.start, end, reference)
+    stalled = False
+    if end > scales.start - PROGRESS_SHARE * abs(scales.start):
+        # Barely lower than the start: was the start (nearly) stationary, or
+        # is the gradient still as large as it was? A subgradient (kinks)
+        # need not shrink at an optimum, so only a smooth loss is asked.
+        stalled = end == scales.start or (
+            objective.loss.is_smooth
+            and gradient_size(objective, state.params, data)
+            >= STALL_GRADIENT_SHARE * scales.gradient
+        )
+    return RunReport(converged, scales.start, end, reference, stalled)
 
 
 def check_not_diverged(
@@ -365,11 +394,11 @@ def run_warnings(report: RunReport, owner: str, tol, max_iter: int, solver):
         ]
     if not report.converged and tol is not None:
         return [solver.not_converged_message(owner, tol, max_iter)]
-    if end == start and start != 0:
+    if report.stalled:
         return [
-            f"{owner} made no progress: the objective ended at {end:.6g}, exactly "
-            "where training started. The step is too small for the scale of the "
-            "problem (or the gradient vanishes); try a larger learning_rate, or "
-            "scaling X."
+            f"{owner} made no progress: the objective went from {start:.6g} to "
+            f"{end:.6g} while its gradient stayed about as large as where training "
+            f"started. The steps are too small for the scale of the problem; try "
+            f"{solver.stall_advice()}, or scaling X."
         ]
     return []

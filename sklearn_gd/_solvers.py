@@ -278,6 +278,9 @@ class MiniBatchSolver:
             "the gradient) or 'lbfgs' (smooth losses)"
         )
 
+    def stall_advice(self) -> str:
+        return f"a larger learning_rate (currently {self.learning_rate:g})"
+
     def not_converged_message(self, owner: str, tol: float, max_iter: int) -> str:
         return (
             f"{owner} reached max_iter={max_iter} before the objective stopped "
@@ -381,6 +384,9 @@ class FullBatchSolver:
 
     def worse_advice(self) -> str:
         return "a larger alpha"
+
+    def stall_advice(self) -> str:
+        return "a smaller tol"
 
     def not_converged_message(self, owner: str, tol: float, max_iter: int) -> str:
         return (

@@ -1,7 +1,8 @@
 """GDClassifier (``sklearn_gd/_classifier.py``): labels, probabilities, class
 weights, multiclass.
 
-What both estimators share is tested in test_estimators.py.
+What both estimators share is tested in test_base.py, test_engine.py and
+test_solvers.py.
 """
 
 import numpy as np

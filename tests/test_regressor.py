@@ -1,6 +1,7 @@
 """GDRegressor (``sklearn_gd/_regressor.py``): targets, links, sparsity, outputs.
 
-What both estimators share is tested in test_estimators.py.
+What both estimators share is tested in test_base.py, test_engine.py and
+test_solvers.py.
 """
 
 import numpy as np
