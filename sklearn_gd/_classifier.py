@@ -36,47 +36,47 @@ class GDClassifier(ClassifierMixin, BaseGD):
     than two classes, ``L`` is the multinomial (softmax) cross-entropy; margin
     losses (``hinge``, ...) train one output per class against the rest, all in
     one model and one run of the engine. The intercept starts at the loss's best
-    constant (the log prior odds for log loss).
+    constant (the log prior odds for log loss). ``docs/index.md`` describes
+    training step by step.
 
     Parameters
     ----------
     loss : str or ClassificationLoss, default="log_loss"
         ``"log_loss"``, ``"hinge"``, ``"squared_hinge"``, ``"modified_huber"``,
-        ``"perceptron"``, or a :mod:`sklearn_gd.losses` object.
+        ``"perceptron"`` or a :mod:`sklearn_gd.losses` object; see docs/losses.md.
     penalty : {"l2", "l1", "elasticnet"}, Penalty or None, default="l2"
-        The regulariser ``R(W)``; L1 is applied by a proximal step.
+        The regulariser ``R(W)``, on the weights only; L1 is applied by a
+        proximal step, so its zeros are exact. See docs/penalties.md.
     alpha : float, default=1e-4
-        Strength of the penalty.
+        Strength of the penalty (as in ``SGDClassifier``).
     l1_ratio : float, default=0.15
-        L1 share for ``penalty="elasticnet"``.
-    optimizer : str or Optimizer, default="adam"
-        See :class:`GDRegressor`.
+        L1 share of ``penalty="elasticnet"``.
+    optimizer : str, Optimizer or FullBatchOptimizer, default="adam"
+        ``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"adam"``, ``"adamw"``,
+        ``"nadam"``, ``"rmsprop"``, ``"adagrad"``, ``"adadelta"``, ``"lbfgs"`` (full
+        batch) or an object such as ``Adam(beta1=0.8)``; see docs/optimizers.md.
     learning_rate : float or "auto", default="auto"
-        Base step size, shaped over time by ``schedule``. ``"auto"`` takes the
-        optimizer's ``default_learning_rate``: 0.01 for Adam and kin, 0.05 for
-        plain SGD (``0.05 (1 - momentum)`` with momentum), 0.005 for
-        ``rmsprop``, 0.5 for ``adagrad``, 1.0 for ``adadelta`` (unused by
-        ``lbfgs``).
+        Base step, shaped over time by ``schedule`` (unused by ``lbfgs``);
+        ``"auto"``: the optimizer's ``default_learning_rate``. See docs/index.md.
     schedule : str or Schedule, default="constant"
-        See :class:`GDRegressor`.
+        ``"constant"``, ``"invscaling"``, ``"optimal"``, ``"exponential"``,
+        ``"step"``, ``"cosine"``, ``"warmup_cosine"``, ``"onecycle"``,
+        ``"adaptive"`` or a schedule object; see docs/schedules.md.
     batch_size : int, "auto" or None, default="auto"
-        Samples per update; ``"auto"`` is ``min(256, n_samples)``, ``None`` the
-        full batch.
+        Samples per update: ``"auto"`` is ``min(256, n_samples)``, ``None`` the
+        full batch (plain gradient descent).
     max_iter : int, default=1000
         Maximum number of epochs (iterations for ``lbfgs``).
     tol : float or None, default=1e-4
-        Stop when the objective has not improved by ``tol`` (times the best
-        constant model's objective where that is below 1: the class entropy
-        for binary log loss) for ``n_iter_no_change`` epochs spanning at least
-        50 updates; ``None`` runs all ``max_iter`` epochs. For ``lbfgs``, the
-        projected-gradient tolerance (scaled alike).
+        Stop after ``n_iter_no_change`` epochs that improve the objective by less
+        than ``tol`` (relative below objectives of 1; for ``lbfgs``, its gradient
+        tolerance); ``None`` runs all ``max_iter`` epochs. See docs/index.md.
     n_iter_no_change : int, default=10
-        Epochs without improvement before stopping (or reducing the step).
+        Epochs without improvement before stopping (or before ``"adaptive"``
+        reduces the step).
     early_stopping : bool, default=False
-        Hold out a stratified ``validation_fraction``, monitor accuracy on it and
-        keep the weights of the best epoch. Needs an optimizer that trains epoch
-        by epoch: with a full-batch solver (``lbfgs``), ``fit`` raises
-        ``ValueError``.
+        Monitor accuracy on a stratified held-out ``validation_fraction`` instead
+        of the objective and keep the best epoch's weights; not with ``lbfgs``.
     validation_fraction : float, default=0.1
         Share of the data held out for early stopping.
     shuffle : bool, default=True
@@ -84,18 +84,16 @@ class GDClassifier(ClassifierMixin, BaseGD):
     fit_intercept : bool, default=True
         Whether to learn intercepts.
     warm_start : bool, default=False
-        Start ``fit`` from the previous solution.
+        Start ``fit`` from the previous solution (with a fresh optimizer state).
     random_state : int, RandomState or None, default=None
         Seeds the shuffling and the validation split.
     verbose : int, default=0
         Print the objective after each epoch.
     class_weight : dict, "balanced" or None, default=None
         Weights per class, multiplied into the sample weights. ``"balanced"``
-        gives class ``k`` the weight ``sum(s) / (n_classes * S_k)``, with ``s``
-        the sample weights (ones by default), ``S_k`` their sum over class ``k``
-        and ``n_classes`` the number of classes with ``S_k > 0``: without
-        ``sample_weight``, ``n_samples / (n_classes * np.bincount(y))``. In
-        ``partial_fit``, from the samples of each call.
+        gives class ``k`` the weight ``sum(s) / (n_classes * S_k)``, with ``S_k``
+        the sum of the sample weights ``s`` over class ``k`` (in ``partial_fit``,
+        over each call's samples).
 
     Attributes
     ----------
@@ -106,19 +104,20 @@ class GDClassifier(ClassifierMixin, BaseGD):
     intercept_ : ndarray of shape (1,) or (n_classes,)
         Intercepts.
     n_iter_ : int
-        Epochs run (iterations for ``lbfgs``).
+        Epochs run (iterations for ``lbfgs``); ``partial_fit`` adds one per call.
     t_ : int
         Update steps taken.
     loss_curve_ : ndarray of shape (n_iter_,)
-        Objective per epoch: the data term and ``alpha R(W)``, both taken at the
-        parameters each mini-batch saw, before its update, and averaged over the
-        epoch's samples (for ``lbfgs``, ``J`` after each iteration).
+        Objective per epoch: each mini-batch's ``J`` (data term and
+        ``alpha R(W)``) at the parameters it saw, before its update, averaged
+        over the epoch's samples; for ``lbfgs``, ``J`` after each iteration.
     learning_rate_curve_ : ndarray of shape (n_iter_,)
-        Step size at each epoch's end.
+        Step size of each epoch's last update (NaN for ``lbfgs``).
     validation_scores_ : ndarray of shape (n_iter_,) or None
-        Held-out accuracy per epoch, when ``early_stopping``.
+        Held-out accuracy per epoch (NaN for ``partial_fit`` epochs) when
+        ``early_stopping``, else None.
     best_validation_score_ : float or None
-        Best of ``validation_scores_``, when ``early_stopping`` (None if no
+        Best of ``validation_scores_`` when ``early_stopping`` (None if no
         epoch was scored).
     n_features_in_ : int
         Number of features seen during fit.

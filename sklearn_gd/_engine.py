@@ -158,6 +158,8 @@ class Scales(NamedTuple):
         The root mean square of the gradient's entries: what "little
         progress" compares the end's with, and (1 where it is 0) the unit of
         the scale-free optimizers' ``eps`` (:class:`StepContext`).
+    start_gradient : ndarray of shape (n_parameters,)
+        The gradient itself, flat (a full-batch solver's first evaluation).
 
     The yardstick of divergence (:func:`yardstick`) is measured only where
     the run's end calls for it.
@@ -166,6 +168,7 @@ class Scales(NamedTuple):
     start: float
     tolerance: float
     gradient: float
+    start_gradient: np.ndarray
 
 
 class RunReport(NamedTuple):
@@ -215,6 +218,7 @@ def measure_scales(objective, params, data: TrainingData) -> Scales:
         start,
         tolerance=min(1.0, abs(start)) if start != 0 else 1.0,
         gradient=_root_mean_square(flat_gradient),
+        start_gradient=flat_gradient,
     )
 
 

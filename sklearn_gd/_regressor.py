@@ -20,66 +20,53 @@ class GDRegressor(RegressorMixin, BaseGD):
 
         J(w, b) = \\frac{\\sum_i s_i L(y_i, x_i w + b)}{\\sum_i s_i} + \\alpha R(w)
 
-    by mini-batch gradient descent with the chosen loss ``L``, penalty ``R``,
-    optimizer and learning-rate schedule (scikit-learn's ``SGDRegressor``
-    objective, so ``alpha`` means the same there and here). The intercept starts
-    at the loss's best constant (the mean of ``y`` for squared error), so an
-    offset in ``y`` costs no epochs.
+    with the chosen loss ``L``, penalty ``R``, optimizer and learning-rate
+    schedule: scikit-learn's ``SGDRegressor`` objective, so ``alpha`` means the
+    same there and here. Training starts at the best constant model (zero
+    weights, the intercept at the loss's best constant: the mean of ``y`` for
+    squared error), so an offset in ``y`` costs no epochs. ``docs/index.md``
+    describes training step by step.
 
     Parameters
     ----------
     loss : str or RegressionLoss, default="squared_error"
-        ``"squared_error"``, ``"absolute_error"``, ``"huber"``,
-        ``"epsilon_insensitive"``, ``"squared_epsilon_insensitive"``,
-        ``"quantile"``, ``"poisson"``, or a :mod:`sklearn_gd.losses` object such
-        as ``Huber(epsilon=1.0)``.
+        ``"squared_error"``, ``"absolute_error"``, ``"huber"``, ``"quantile"``,
+        ``"poisson"``, ``"epsilon_insensitive"``, ``"squared_epsilon_insensitive"``
+        or a :mod:`sklearn_gd.losses` object; see docs/losses.md.
     penalty : {"l2", "l1", "elasticnet"}, Penalty or None, default="l2"
-        The regulariser ``R(w)``; L1 is applied by a proximal step, so its zeros
-        are exact.
+        The regulariser ``R(w)``, on the weights only; L1 is applied by a
+        proximal step, so its zeros are exact. See docs/penalties.md.
     alpha : float, default=1e-4
-        Strength of the penalty.
+        Strength of the penalty (as in ``SGDRegressor``).
     l1_ratio : float, default=0.15
-        L1 share for ``penalty="elasticnet"``.
-    optimizer : str or Optimizer, default="adam"
+        L1 share of ``penalty="elasticnet"``.
+    optimizer : str, Optimizer or FullBatchOptimizer, default="adam"
         ``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"adam"``, ``"adamw"``,
-        ``"nadam"``, ``"rmsprop"``, ``"adagrad"``, ``"adadelta"``, ``"lbfgs"``,
-        or a :mod:`sklearn_gd.optimizers` object such as ``Adam(beta1=0.8)``.
+        ``"nadam"``, ``"rmsprop"``, ``"adagrad"``, ``"adadelta"``, ``"lbfgs"`` (full
+        batch) or an object such as ``Adam(beta1=0.8)``; see docs/optimizers.md.
     learning_rate : float or "auto", default="auto"
-        Base step size, shaped over time by ``schedule``. ``"auto"`` takes the
-        optimizer's ``default_learning_rate`` (0.01 for Adam and kin, 0.05
-        for plain SGD, ``0.05 (1 - momentum)`` with momentum, 0.005 for
-        ``rmsprop``, 0.5 for ``adagrad``, 1.0 for ``adadelta``; unused by
-        ``lbfgs``), times the spread of ``y`` (``Loss.output_scale``: the
-        standard deviation, winsorised for losses with a bounded gradient so
-        that outliers do not inflate it) for optimizers whose step does not
-        grow with the gradient (``Optimizer.scale_free``: Adam and kin,
-        RMSprop, Adagrad), so that the fit does not depend on the units of
-        ``y``. The spread is fixed at the first ``fit`` or ``partial_fit``
-        call, from that call's targets, and kept if the optimizer changes.
+        Base step, shaped over time by ``schedule`` (unused by ``lbfgs``).
+        ``"auto"``: the optimizer's ``default_learning_rate``, times each output's
+        spread of ``y`` for scale-free optimizers (Adam and kin); see docs/index.md.
     schedule : str or Schedule, default="constant"
         ``"constant"``, ``"invscaling"``, ``"optimal"``, ``"exponential"``,
         ``"step"``, ``"cosine"``, ``"warmup_cosine"``, ``"onecycle"``,
-        ``"adaptive"``, or a :mod:`sklearn_gd.schedules` object.
+        ``"adaptive"`` or a schedule object; see docs/schedules.md.
     batch_size : int, "auto" or None, default="auto"
-        Samples per update; ``"auto"`` is ``min(256, n_samples)`` and ``None``
-        the full batch (plain gradient descent).
+        Samples per update: ``"auto"`` is ``min(256, n_samples)``, ``None`` the
+        full batch (plain gradient descent).
     max_iter : int, default=1000
         Maximum number of epochs (iterations for ``lbfgs``).
     tol : float or None, default=1e-4
-        Training stops when the objective has not improved by ``tol`` (times
-        the best constant model's objective, which training starts from, where
-        that is below 1, so that small units of ``y`` are not stopped early)
-        for ``n_iter_no_change`` epochs spanning at least 50 updates; ``None``
-        runs all ``max_iter`` epochs. For ``lbfgs``, the projected-gradient
-        tolerance (scaled alike).
+        Stop after ``n_iter_no_change`` epochs that improve the objective by less
+        than ``tol`` (relative below objectives of 1; for ``lbfgs``, its gradient
+        tolerance); ``None`` runs all ``max_iter`` epochs. See docs/index.md.
     n_iter_no_change : int, default=10
-        Epochs without improvement before stopping (or, for the ``adaptive``
-        schedule, before reducing the step).
+        Epochs without improvement before stopping (or before ``"adaptive"``
+        reduces the step).
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data, monitor R² on it instead
-        of the training objective, and keep the weights of the best epoch.
-        Needs an optimizer that trains epoch by epoch: with a full-batch solver
-        (``lbfgs``), ``fit`` raises ``ValueError``.
+        Monitor R² on a held-out ``validation_fraction`` instead of the objective
+        and keep the best epoch's weights; not with ``lbfgs``.
     validation_fraction : float, default=0.1
         Share of the data held out for early stopping.
     shuffle : bool, default=True
@@ -87,7 +74,7 @@ class GDRegressor(RegressorMixin, BaseGD):
     fit_intercept : bool, default=True
         Whether to learn an intercept.
     warm_start : bool, default=False
-        Start ``fit`` from the previous solution.
+        Start ``fit`` from the previous solution (with a fresh optimizer state).
     random_state : int, RandomState or None, default=None
         Seeds the shuffling and the validation split.
     verbose : int, default=0
@@ -100,19 +87,20 @@ class GDRegressor(RegressorMixin, BaseGD):
     intercept_ : ndarray of shape (1,) or (n_outputs,)
         Intercepts.
     n_iter_ : int
-        Epochs run (iterations for ``lbfgs``).
+        Epochs run (iterations for ``lbfgs``); ``partial_fit`` adds one per call.
     t_ : int
         Update steps taken.
     loss_curve_ : ndarray of shape (n_iter_,)
-        Objective per epoch: the data term and ``alpha R(w)``, both taken at the
-        parameters each mini-batch saw, before its update, and averaged over the
-        epoch's samples (for ``lbfgs``, ``J`` after each iteration).
+        Objective per epoch: each mini-batch's ``J`` (data term and
+        ``alpha R(w)``) at the parameters it saw, before its update, averaged
+        over the epoch's samples; for ``lbfgs``, ``J`` after each iteration.
     learning_rate_curve_ : ndarray of shape (n_iter_,)
-        Step size at each epoch's end.
+        Step size of each epoch's last update (NaN for ``lbfgs``).
     validation_scores_ : ndarray of shape (n_iter_,) or None
-        R² on the held-out set per epoch, when ``early_stopping``.
+        Held-out R² per epoch (NaN for ``partial_fit`` epochs) when
+        ``early_stopping``, else None.
     best_validation_score_ : float or None
-        Best of ``validation_scores_``, when ``early_stopping`` (None if no
+        Best of ``validation_scores_`` when ``early_stopping`` (None if no
         epoch was scored).
     n_features_in_ : int
         Number of features seen during fit.

@@ -329,11 +329,16 @@ class FullBatchSolver:
         gradients = []  # largest entry of the (normalised) gradient at x0
 
         def value_and_gradient(flat):
-            gradient = np.empty_like(flat)
-            params, grads = unflatten(flat, shapes), unflatten(gradient, shapes)
-            value = objective.value_and_gradient(
-                params, data.X, data.Y, data.weight, grads
-            )
+            first = not gradients and scales.start_gradient.dtype == flat.dtype
+            if first and np.array_equal(flat, x0):
+                # The first evaluation, at x0: measured by the engine already.
+                value, gradient = scales.start, scales.start_gradient.copy()
+            else:
+                gradient = np.empty_like(flat)
+                params, grads = unflatten(flat, shapes), unflatten(gradient, shapes)
+                value = objective.value_and_gradient(
+                    params, data.X, data.Y, data.weight, grads
+                )
             gradient *= normaliser
             if not gradients:
                 gradients.append(float(np.max(np.abs(gradient))))
