@@ -15,7 +15,7 @@ class BatchSource:
     never copies the whole of ``X``; unshuffled batches are views. A shuffled
     CSR matrix is permuted once per epoch (one copy of its arrays), and its
     batches are :class:`CsrBatch` views of slices of the permuted arrays:
-    scipy's fancy row indexing per batch costs several times more. A
+    scipy's fancy row indexing per batch costs more (docs/benchmarks.md). A
     ``sample_weight`` of None stays None.
     """
 
@@ -68,7 +68,8 @@ class CsrBatch:
     ``batch.T @ G``. It holds one CSR matrix and its transpose (CSC) over the
     same arrays and points both at the next rows by assigning their public
     ``data``, ``indices`` and ``indptr``. Building two scipy matrices per batch
-    (constructor and format checks) cost three times the products themselves.
+    (constructor and format checks) costs more than the products themselves
+    (docs/benchmarks.md).
     """
 
     def __init__(self, n_rows: int, n_features: int, dtype) -> None:

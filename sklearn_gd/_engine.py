@@ -156,8 +156,8 @@ class Scales(NamedTuple):
         once.
     gradient : float
         The root mean square of the gradient's entries: what "little
-        progress" compares the end's with, and (1 where it is 0) the unit of
-        the scale-free optimizers' ``eps`` (:class:`StepContext`).
+        progress" compares the end's with, and the unit of the scale-free
+        optimizers' ``eps`` (:class:`StepContext`; 1 where it is 0).
     start_gradient : ndarray of shape (n_parameters,)
         The gradient itself, flat (a full-batch solver's first evaluation).
 

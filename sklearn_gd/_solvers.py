@@ -181,7 +181,9 @@ class MiniBatchSolver:
             # Outputs in units of y give the gradient those units; unit-free
             # outputs (logits, log-means: output_scale 1) take eps as it is.
             has_units = np.any(np.asarray(state.output_scale) != 1)
-            state.gradient_unit = scales.gradient if has_units else 1.0
+            size = scales.gradient
+            usable = has_units and math.isfinite(size) and size > 0
+            state.gradient_unit = size if usable else 1.0
         context = StepContext(
             weights=penalized_slices(objective.model, state.params),
             l2_strength=objective.alpha * objective.penalty.l2_share,

@@ -407,3 +407,12 @@ def test_extreme_units_of_y_fit_as_well_as_y(optimizer, y_scale):
     reference = clone(estimator).fit(X, y).score(X, y)
     scaled = clone(estimator).fit(X, y * y_scale)
     assert abs(scaled.score(X, y * y_scale) - reference) <= 0.01
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop", "adagrad"])
+def test_constant_targets_fit_their_constant(optimizer):
+    # The gradient is exactly 0 at the start: eps's unit must not become 0
+    # (0 / 0 made the parameters NaN while the unit was the raw gradient size).
+    X = np.random.RandomState(0).randn(50, 3)
+    estimator = GDRegressor(optimizer=optimizer).fit(X, np.full(50, 5.0))
+    assert_allclose(estimator.predict(X), 5.0)
