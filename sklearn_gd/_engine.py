@@ -45,6 +45,9 @@ WORSE_SHARE = 0.1
 PROGRESS_SHARE = 0.01
 STALL_GRADIENT_SHARE = 0.5
 
+# The samples the gradient's size is measured on (gradient_size).
+GRADIENT_SAMPLE = 1024
+
 
 class TrainingData(NamedTuple):
     """The samples a run trains on.
@@ -155,11 +158,9 @@ class Scales(NamedTuple):
         error's their square); an absolute ``tol`` would stop small units at
         once.
     gradient : float
-        The root mean square of the gradient's entries: what "little
-        progress" compares the end's with, and the unit of the scale-free
-        optimizers' ``eps`` (:class:`StepContext`; 1 where it is 0).
-    start_gradient : ndarray of shape (n_parameters,)
-        The gradient itself, flat (a full-batch solver's first evaluation).
+        The root mean square of the gradient's entries (:func:`gradient_size`):
+        what "little progress" compares the end's with, and the unit of the
+        scale-free optimizers' ``eps`` (:class:`StepContext`; 1 where it is 0).
 
     The yardstick of divergence (:func:`yardstick`) is measured only where
     the run's end calls for it.
@@ -168,7 +169,6 @@ class Scales(NamedTuple):
     start: float
     tolerance: float
     gradient: float
-    start_gradient: np.ndarray
 
 
 class RunReport(NamedTuple):
@@ -201,11 +201,9 @@ def relative_weights(sample_weight: np.ndarray) -> np.ndarray | None:
 def measure_scales(objective, params, data: TrainingData) -> Scales:
     """:class:`Scales` of a run; raises if ``J`` or its gradient is not finite
     at the start, naming the loss."""
-    flat_gradient, gradients = flatten([np.zeros_like(param) for param in params])
-    start = objective.value_and_gradient(
-        params, data.X, data.Y, data.weight, gradients
-    )
-    if not (math.isfinite(start) and np.isfinite(flat_gradient).all()):
+    start = objective.value(params, data.X, data.Y, data.weight)
+    gradient, finite = gradient_size(objective, params, data)
+    if not (math.isfinite(start) and finite):
         what = "objective" if not math.isfinite(start) else "gradient"
         raise ValueError(
             f"The {what} is not finite at the initial parameters, before any "
@@ -217,20 +215,26 @@ def measure_scales(objective, params, data: TrainingData) -> Scales:
     return Scales(
         start,
         tolerance=min(1.0, abs(start)) if start != 0 else 1.0,
-        gradient=_root_mean_square(flat_gradient),
-        start_gradient=flat_gradient,
+        gradient=gradient,
     )
 
 
-def _root_mean_square(values: np.ndarray) -> float:
-    return float(np.sqrt(np.mean(np.square(values, dtype=float))))
+def gradient_size(objective, params, data: TrainingData) -> tuple[float, bool]:
+    """The root mean square of ``J``'s gradient at ``params``, and whether the
+    gradient is finite.
 
-
-def gradient_size(objective, params, data: TrainingData) -> float:
-    """The root mean square of ``J``'s gradient at ``params``."""
+    Taken on the first ``GRADIENT_SAMPLE`` samples: a size, not a direction,
+    and a full backward pass at both ends of every run would cost a
+    noticeable share of a short fit.
+    """
+    rows = slice(0, GRADIENT_SAMPLE)
+    weight = None if data.weight is None else data.weight[rows]
     flat_gradient, gradients = flatten([np.zeros_like(param) for param in params])
-    objective.value_and_gradient(params, data.X, data.Y, data.weight, gradients)
-    return _root_mean_square(flat_gradient)
+    objective.value_and_gradient(
+        params, data.X[rows], data.Y[rows], weight, gradients
+    )
+    size = float(np.sqrt(np.mean(np.square(flat_gradient, dtype=float))))
+    return size, bool(np.isfinite(flat_gradient).all())
 
 
 def yardstick(objective, data: TrainingData, start: float) -> float:
@@ -314,7 +318,7 @@ def train(
         # need not shrink at an optimum, so only a smooth loss is asked.
         stalled = end == scales.start or (
             objective.loss.is_smooth
-            and gradient_size(objective, state.params, data)
+            and gradient_size(objective, state.params, data)[0]
             >= STALL_GRADIENT_SHARE * scales.gradient
         )
     return RunReport(converged, scales.start, end, reference, stalled)

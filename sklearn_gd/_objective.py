@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._model import penalized_slices
+from .optimizers import NonSmoothPart
+
 
 class Objective:
     """``J`` and its gradient for a model, a loss, a penalty and ``alpha``.
@@ -44,6 +47,30 @@ class Objective:
             for param, is_weight in zip(params, self.model.penalized)
             if is_weight
         )
+
+    def nonsmooth_part(self, params_like, scale: float = 1.0) -> NonSmoothPart | None:
+        """``scale`` times the penalty's non-smooth part on the flat parameter
+        vector (laid out as ``params_like``), and its proximal operator; None
+        where the penalty has none (or ``alpha`` is 0).
+
+        The prox takes a scalar step or one per coordinate (adaptive
+        optimizers' steps).
+        """
+        if self.alpha == 0 or self.penalty.is_smooth:
+            return None
+        slices = penalized_slices(self.model, params_like)
+        strength = self.alpha * scale
+        penalty = self.penalty
+
+        def value(flat: np.ndarray) -> float:
+            return strength * sum(penalty.nonsmooth_value(flat[s]) for s in slices)
+
+        def prox(flat: np.ndarray, step) -> None:
+            for part in slices:
+                threshold = step[part] if np.ndim(step) else step
+                penalty.prox(flat[part], strength * threshold)
+
+        return NonSmoothPart(value, prox)
 
     def value(self, params: list[np.ndarray], X, Y: np.ndarray, weight=None) -> float:
         """``J`` on the samples ``X, Y`` with relative weights ``weight``."""

@@ -148,7 +148,7 @@ class MiniBatchSolver:
         """Run up to ``max_epochs`` epochs on ``state``; True if a plateau
         stopped them."""
         flat, state.params = flatten(state.params)
-        slices = self._prepare_optimizer(objective, state, flat, scales)
+        self._prepare_optimizer(objective, state, flat, scales)
         grad_flat = np.empty_like(flat)
         gradient = (grad_flat, unflatten(grad_flat, state.params))
         batch_size = min(self.batch_size, data.X.shape[0])
@@ -161,7 +161,7 @@ class MiniBatchSolver:
         with threads, _quiet_floats():
             for _ in range(max_epochs):
                 estimate, lr = self._run_epoch(
-                    objective, state, flat, gradient, slices, batches, rng
+                    objective, state, flat, gradient, batches, rng
                 )
                 monitored = self._end_epoch(
                     objective, state, estimate, lr, validation, best, verbose
@@ -172,11 +172,8 @@ class MiniBatchSolver:
         best.restore(flat)
         return converged
 
-    def _prepare_optimizer(
-        self, objective, state, flat, scales
-    ) -> tuple[slice, ...]:
-        """(Re)start the optimizer's state unless it was made for this setup;
-        return the slices of the penalised parameters."""
+    def _prepare_optimizer(self, objective, state, flat, scales) -> None:
+        """(Re)start the optimizer's state unless it was made for this setup."""
         if state.gradient_unit is None:
             # Outputs in units of y give the gradient those units; unit-free
             # outputs (logits, log-means: output_scale 1) take eps as it is.
@@ -197,10 +194,9 @@ class MiniBatchSolver:
             # nothing to this one: restart its state, as warm_start does.
             state.optimizer_state = self.optimizer.init(flat, context)
             state.optimizer_key = key
-        return context.weights
 
     def _run_epoch(
-        self, objective, state, flat, gradient, slices, batches, rng
+        self, objective, state, flat, gradient, batches, rng
     ) -> tuple[float, float]:
         """One pass over the data; the objective's estimate and the last step.
 
@@ -209,7 +205,7 @@ class MiniBatchSolver:
         it saw, before its update.
         """
         grad_flat, grads = gradient
-        needs_prox = objective.alpha > 0 and not objective.penalty.is_smooth
+        nonsmooth = objective.nonsmooth_part(state.params)
         total, lr = 0.0, math.nan
         for X, Y, weight in batches.epoch(rng):
             value = objective.value_and_gradient(state.params, X, Y, weight, grads)
@@ -220,11 +216,9 @@ class MiniBatchSolver:
             )
             step_lr = lr if self._lr_shape is None else lr * self._lr_shape
             self.optimizer.update(flat, grad_flat, state.optimizer_state, step_lr)
-            if needs_prox:
+            if nonsmooth is not None:
                 step = self.optimizer.step_size(state.optimizer_state, step_lr)
-                for part in slices:
-                    threshold = step[part] if np.ndim(step) else step
-                    objective.penalty.prox(flat[part], objective.alpha * threshold)
+                nonsmooth.prox(flat, step)
             state.t += 1
         return total / batches.n_samples, lr
 
@@ -328,23 +322,10 @@ class FullBatchSolver:
         shapes = [param.astype(float) for param in state.params]
         x0, _ = flatten(shapes)
         normaliser = 1.0 / scales.tolerance
-        gradients = []  # largest entry of the (normalised) gradient at x0
-
-        def value_and_gradient(flat):
-            first = not gradients and scales.start_gradient.dtype == flat.dtype
-            if first and np.array_equal(flat, x0):
-                # The first evaluation, at x0: measured by the engine already.
-                value, gradient = scales.start, scales.start_gradient.copy()
-            else:
-                gradient = np.empty_like(flat)
-                params, grads = unflatten(flat, shapes), unflatten(gradient, shapes)
-                value = objective.value_and_gradient(
-                    params, data.X, data.Y, data.weight, grads
-                )
-            gradient *= normaliser
-            if not gradients:
-                gradients.append(float(np.max(np.abs(gradient))))
-            return value * normaliser, gradient
+        nonsmooth = objective.nonsmooth_part(shapes, scale=normaliser)
+        smooth, start_gradient = self._smooth_part(
+            objective, data, scales, shapes, nonsmooth
+        )
 
         def record(intermediate_result) -> None:
             self._record(state, float(intermediate_result.fun) / normaliser, verbose)
@@ -352,7 +333,12 @@ class FullBatchSolver:
         tol = 0.0 if tol is None else tol
         with _quiet_floats():
             result = self.optimizer.minimize(
-                value_and_gradient, x0, max_iter=max_epochs, tol=tol, callback=record
+                smooth,
+                x0,
+                max_iter=max_epochs,
+                tol=tol,
+                callback=record,
+                nonsmooth=nonsmooth,
             )
         if int(result.nit) == 0:
             self._record(state, float(result.fun) / normaliser, verbose)
@@ -360,7 +346,30 @@ class FullBatchSolver:
         state.params = [p.astype(dtype) for p in unflatten(result.x, shapes)]
         state.t += int(result.nit)
         check_finite(state.n_iter, float(result.fun), state.params, None, self)
-        return self._converged(result, tol, gradients)
+        return self._converged(result, tol, start_gradient)
+
+    @staticmethod
+    def _smooth_part(objective, data, scales, shapes, nonsmooth):
+        """``x -> (f(x), ∇f(x))`` for the smooth part ``f`` of ``J / tolerance``
+        (``J`` less the non-smooth part), and a list that its first call fills
+        with the largest entry of the gradient at the start."""
+        normaliser = 1.0 / scales.tolerance
+        start_gradient: list[float] = []
+
+        def value_and_gradient(flat):
+            gradient = np.empty_like(flat)
+            params, grads = unflatten(flat, shapes), unflatten(gradient, shapes)
+            value = objective.value_and_gradient(
+                params, data.X, data.Y, data.weight, grads
+            )
+            value, gradient = value * normaliser, gradient * normaliser
+            if nonsmooth is not None:
+                value -= nonsmooth.value(flat)
+            if not start_gradient:
+                start_gradient.append(float(np.max(np.abs(gradient))))
+            return value, gradient
+
+        return value_and_gradient, start_gradient
 
     def _record(self, state, value: float, verbose: int) -> None:
         state.n_iter += 1

@@ -40,12 +40,13 @@ from numbers import Integral, Real
 from typing import Any, NamedTuple
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import OptimizeResult, minimize
 
 from ._component import Component
 from .validation import Boolean, Interval, Options
 
 __all__ = [
+    "FISTA",
     "LBFGS",
     "SGD",
     "Adadelta",
@@ -54,6 +55,7 @@ __all__ = [
     "AdamW",
     "FullBatchOptimizer",
     "Nadam",
+    "NonSmoothPart",
     "Optimizer",
     "RMSprop",
     "StepContext",
@@ -670,6 +672,22 @@ def _gradient_unit(context: StepContext | None) -> float:
     return 1.0 if context is None else float(context.gradient_unit)
 
 
+class NonSmoothPart(NamedTuple):
+    """The non-smooth part ``h`` of a composite objective ``f(x) + h(x)``.
+
+    Parameters
+    ----------
+    value : callable
+        ``x -> h(x)``.
+    prox : callable
+        ``(x, step) -> None``: replaces ``x``, in place, by
+        ``argmin_z ½‖z - x‖² + step h(z)``.
+    """
+
+    value: Callable[[np.ndarray], float]
+    prox: Callable[[np.ndarray, float], None]
+
+
 class FullBatchOptimizer(Component):
     """Base class of optimizers that minimise the exact objective at once.
 
@@ -702,13 +720,31 @@ class FullBatchOptimizer(Component):
         max_iter: int,
         tol: float,
         callback: Callable[[Any], None] | None = None,
+        nonsmooth: NonSmoothPart | None = None,
     ):
-        """Minimise ``objective`` (returning value and gradient) from ``x0``.
+        """Minimise ``objective(x) + nonsmooth.value(x)`` from ``x0``.
+
+        Parameters
+        ----------
+        objective : callable
+            The smooth part: ``x -> (value, gradient)``.
+        x0 : ndarray of shape (n_parameters,)
+        max_iter : int
+        tol : float
+            The tolerance on the (proximal) gradient's largest entry.
+        callback : callable, optional
+            Called after each iteration with an ``OptimizeResult`` holding at
+            least ``x`` and ``fun``.
+        nonsmooth : NonSmoothPart or None
+            The non-smooth part (an L1 penalty), None where there is none
+            (always, for optimizers whose :meth:`check_components` requires a
+            smooth penalty).
 
         Returns
         -------
         scipy.optimize.OptimizeResult
-            With at least ``x``, ``fun``, ``jac``, ``nit`` and ``success``.
+            With at least ``x``, ``fun``, ``jac`` (the (proximal) gradient at
+            ``x``), ``nit`` and ``success``.
         """
         raise NotImplementedError
 
@@ -742,7 +778,7 @@ class LBFGS(FullBatchOptimizer):
         self.memory = memory
         self.max_line_search = max_line_search
 
-    def minimize(self, objective, x0, max_iter, tol, callback=None):
+    def minimize(self, objective, x0, max_iter, tol, callback=None, nonsmooth=None):
         return minimize(
             objective,
             x0,
@@ -759,6 +795,112 @@ class LBFGS(FullBatchOptimizer):
         )
 
 
+class FISTA(FullBatchOptimizer):
+    """Accelerated proximal gradient on the full batch (FISTA), for L1 and
+    elastic net with a smooth loss.
+
+    Minimises ``f(w) + h(w)``: ``f`` the data term and the penalty's smooth
+    part, ``h`` its non-smooth part (``alpha l1_ratio ‖w‖₁``), handled by its
+    proximal operator, so that zeros are exact. Beck & Teboulle (2009), with
+    backtracking on the Lipschitz constant ``L`` and the adaptive restart of
+    O'Donoghue & Candès (2015):
+
+    .. code-block:: text
+
+        x⁺ = prox_{h/L}(y - ∇f(y) / L)   L doubled until
+                                          f(x⁺) <= f(y) + ∇f(y)·d + L/2 ‖d‖², d = x⁺ - y
+        t⁺ = (1 + sqrt(1 + 4 t²)) / 2
+        y⁺ = x⁺ + (t - 1) / t⁺ (x⁺ - x)    or y⁺ = x⁺, t⁺ = 1 if f + h went up
+
+    ``L`` is tried a little lower at each iteration, so steps grow again where
+    the curvature allows. It stops once the proximal gradient
+    ``L (x - prox_{h/L}(x - ∇f(x) / L))`` has no entry above ``tol``: the
+    analogue of a gradient for a non-smooth objective, 0 exactly at the
+    optimum.
+
+    Parameters
+    ----------
+    max_line_search : int, default=50
+        Doublings of ``L`` allowed per iteration.
+    """
+
+    _parameter_constraints = {
+        "max_line_search": [Interval(Integral, 1, None, "left")],
+    }
+
+    def __init__(self, max_line_search: int = 50) -> None:
+        self.max_line_search = max_line_search
+
+    def check_components(self, loss, penalty) -> None:
+        if not loss.is_smooth:
+            raise ValueError(
+                f"optimizer=FISTA() needs a smooth loss, but loss="
+                f"{type(loss).__name__}() is not differentiable everywhere. Use a "
+                "first-order optimizer such as 'sgd' or 'adam', or a smooth loss."
+            )
+
+    def minimize(self, objective, x0, max_iter, tol, callback=None, nonsmooth=None):
+        h = nonsmooth if nonsmooth is not None else _NO_NONSMOOTH
+        x = np.array(x0, dtype=float)
+        f_x, g_x = objective(x)
+        y, f_y, g_y = x, f_x, g_x
+        t, lipschitz = 1.0, 1.0
+        gradient = _proximal_gradient(x, g_x, lipschitz, h)
+        for iteration in range(1, max_iter + 1):
+            step = self._line_search(objective, h, y, f_y, g_y, lipschitz)
+            if step is None:
+                return _result(x, f_x + h.value(x), gradient, iteration - 1, False)
+            x_new, f_new, g_new, lipschitz = step
+            gradient = _proximal_gradient(x_new, g_new, lipschitz, h)
+            F_new = f_new + h.value(x_new)
+            if callback is not None:
+                callback(OptimizeResult(x=x_new, fun=F_new))
+            if np.max(np.abs(gradient)) <= tol:
+                return _result(x_new, F_new, gradient, iteration, True)
+            if F_new > f_x + h.value(x):  # momentum overshot: restart
+                t, y, f_y, g_y = 1.0, x_new, f_new, g_new
+            else:
+                t_new = (1 + np.sqrt(1 + 4 * t * t)) / 2
+                y = x_new + ((t - 1) / t_new) * (x_new - x)
+                f_y, g_y = objective(y)
+                t = t_new
+            x, f_x = x_new, f_new
+            lipschitz *= 0.9
+        return _result(x, f_x + h.value(x), gradient, max_iter, False)
+
+    def _line_search(self, objective, h, y, f_y, g_y, lipschitz):
+        """The proximal step from ``y``, doubling ``L`` until ``f``'s quadratic
+        bound holds; ``(x, f(x), ∇f(x), L)``, or None if it never does."""
+        slack = 16 * np.finfo(float).eps * abs(f_y)  # rounding, near the optimum
+        for _ in range(self.max_line_search):
+            x = y - g_y / lipschitz
+            h.prox(x, 1 / lipschitz)
+            d = x - y
+            f_x, g_x = objective(x)
+            bound = f_y + g_y @ d + 0.5 * lipschitz * (d @ d) + slack
+            if f_x <= bound:
+                return x, f_x, g_x, lipschitz
+            lipschitz *= 2
+        return None
+
+
+_NO_NONSMOOTH = NonSmoothPart(value=lambda x: 0.0, prox=lambda x, step: None)
+
+
+def _proximal_gradient(x, gradient, lipschitz: float, h: NonSmoothPart):
+    """``L (x - prox_{h/L}(x - ∇f(x) / L))``: the gradient where ``h = 0``."""
+    z = x - gradient / lipschitz
+    h.prox(z, 1 / lipschitz)
+    return lipschitz * (x - z)
+
+
+def _result(x, fun, jac, nit, success) -> OptimizeResult:
+    message = "converged" if success else "stopped before tol was met"
+    return OptimizeResult(
+        x=x, fun=float(fun), jac=jac, nit=nit, success=success, message=message
+    )
+
+
 OPTIMIZERS = {
     "sgd": SGD,
     "momentum": lambda: SGD(momentum=0.9),
@@ -770,4 +912,5 @@ OPTIMIZERS = {
     "adagrad": Adagrad,
     "adadelta": Adadelta,
     "lbfgs": LBFGS,
+    "fista": FISTA,
 }

@@ -51,6 +51,11 @@ class Penalty(Component):
         """Gradient of the smooth part of ``R`` at ``w``."""
         raise NotImplementedError
 
+    def nonsmooth_value(self, w: np.ndarray) -> float:
+        """The non-smooth part of ``R(w)``, the one :meth:`prox` handles (0 for
+        a smooth penalty); full-batch proximal solvers (``fista``) need it."""
+        return 0.0
+
     def prox(self, w: np.ndarray, threshold: np.ndarray | float) -> None:
         """Apply the proximal operator of the non-smooth part, in place.
 
@@ -100,6 +105,9 @@ class L1(Penalty):
     def gradient(self, w):
         return np.zeros_like(w)
 
+    def nonsmooth_value(self, w):
+        return self.value(w)
+
     def prox(self, w, threshold):
         _soft_threshold(w, threshold)
 
@@ -134,6 +142,9 @@ class ElasticNet(Penalty):
 
     def gradient(self, w):
         return (1 - self.l1_ratio) * w
+
+    def nonsmooth_value(self, w):
+        return self.l1_ratio * float(np.abs(w).sum())
 
     def prox(self, w, threshold):
         _soft_threshold(w, self.l1_ratio * threshold)

@@ -1,6 +1,6 @@
 """Convergence to the exact optimum of J(w), checked against exact solvers.
 
-J(w) = sum_i s_i L(y_i, f(x_i)) / sum_i s_i + alpha R(w) (DESIGN.md) is the
+J(w) = sum_i s_i L(y_i, f(x_i)) / sum_i s_i + alpha R(w) (docs/index.md) is the
 objective of scikit-learn's own estimators for the parameters below, so on
 standardised data with unit sample weights our coefficients must match theirs.
 The error is the relative error ||ours - ref|| / ||ref||, measured on ``coef_``
@@ -26,6 +26,12 @@ Measured relative errors on coef_ and on [coef_, intercept_] (stacked):
 |   same zeros: 15 of 20              |                    |       |         |         |
 | sgd, full batch, enet, diab+noise   | ElasticNet         | 1e-4  | 8.4e-11 | 1.8e-11 |
 | sgd, full batch, enet, sparse       | ElasticNet         | 1e-4  | 6.3e-17 | 9.7e-17 |
+| fista l1, diab+noise (0.5)          | Lasso              | 1e-6  | 1.3e-10 | 3.3e-11 |
+| fista l1, sparse (0.5)              | Lasso              | 1e-6  | 1.4e-11 | 1.4e-11 |
+| fista enet, diab+noise (0.5)        | ElasticNet         | 1e-6  | 9.9e-11 | 2.2e-11 |
+| fista enet, sparse (0.5)            | ElasticNet         | 1e-6  | 5.6e-11 | 5.3e-11 |
+| fista log+l1, 2000x30 (1e-2)        | LogisticRegression | 1e-6  | 1.3e-08 | 1.3e-08 |
+|   same zeros in every fista row     |   (saga, l1)       |       |         |         |
 | sgd, full batch, quantile .5+l1     | QuantileRegressor  | 5e-2  | 7.0e-07 | 9.4e-07 |
 | sgd, full batch, quantile .8+l1     | QuantileRegressor  | 5e-2  | 9.9e-07 | 1.1e-06 |
 | default adam l2, make_regression    | Ridge(alpha*n)     | 2e-2  | 2.9e-03 | 2.9e-03 |
@@ -44,6 +50,7 @@ import warnings
 
 import numpy as np
 import pytest
+import sklearn
 from sklearn.base import is_classifier
 from sklearn.datasets import (
     load_breast_cancer,
@@ -304,6 +311,55 @@ def test_prox_sgd_elasticnet(dataset):
     coef_error, stacked_error = errors(ours, ref, f"prox enet {dataset.__name__}")
     assert coef_error <= 1e-4
     assert stacked_error <= 1e-4
+
+
+SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
+
+
+# ---------------------------------------------------------------------------
+# fista: L1 and elastic net on the full batch, to the exact optimum
+
+
+@pytest.mark.parametrize("dataset", [diabetes_with_noise, sparse_regression])
+@pytest.mark.parametrize("penalty", ["l1", "elasticnet"])
+def test_fista_matches_lasso_and_elasticnet(dataset, penalty):
+    X, y = dataset()
+    alpha, l1_ratio = 0.5, 0.5
+    ours = GDRegressor(
+        penalty=penalty, alpha=alpha, l1_ratio=l1_ratio, optimizer="fista", tol=1e-8
+    ).fit(X, y)
+    if penalty == "l1":
+        ref = Lasso(alpha=alpha, tol=1e-15, max_iter=1_000_000)
+    else:
+        ref = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-15, max_iter=1_000_000)
+    ref.fit(X, y)
+    coef_error, stacked_error = errors(ours, ref, f"fista {penalty} {dataset.__name__}")
+    zeros = ref.coef_ == 0
+    assert 0 < zeros.sum() < zeros.size  # a non-trivial pattern to match
+    assert coef_error <= 1e-6
+    assert stacked_error <= 1e-6
+    np.testing.assert_array_equal(ours.coef_ == 0, zeros)
+
+
+def test_fista_matches_l1_logistic_regression():
+    X, y = make_classification(
+        n_samples=2000, n_features=30, n_informative=5, random_state=0
+    )
+    X = StandardScaler().fit_transform(X)
+    alpha = 0.01
+    ours = GDClassifier(penalty="l1", alpha=alpha, optimizer="fista", tol=1e-9)
+    ours.fit(X, y)
+    # scikit-learn 1.8 replaced penalty="l1" by l1_ratio=1.
+    l1 = {"l1_ratio": 1.0} if SKLEARN_VERSION >= (1, 8) else {"penalty": "l1"}
+    ref = LogisticRegression(
+        **l1, C=1 / (alpha * len(y)), solver="saga", tol=1e-13, max_iter=100_000
+    ).fit(X, y)
+    coef_error, stacked_error = errors(ours, ref, "fista l1 logistic")
+    zeros = ref.coef_ == 0
+    assert 0 < zeros.sum() < zeros.size
+    assert coef_error <= 1e-6
+    assert stacked_error <= 1e-6
+    np.testing.assert_array_equal(ours.coef_ == 0, zeros)
 
 
 @pytest.mark.parametrize("quantile", [0.5, 0.8])

@@ -53,6 +53,7 @@ from sklearn.base import clone
 
 from sklearn_gd import GDRegressor, losses, optimizers, penalties
 from sklearn_gd.optimizers import (
+    FISTA,
     LBFGS,
     OPTIMIZERS,
     SGD,
@@ -66,6 +67,7 @@ from sklearn_gd.optimizers import (
     AdamWState,
     FullBatchOptimizer,
     Nadam,
+    NonSmoothPart,
     Optimizer,
     RMSprop,
     RMSpropState,
@@ -264,7 +266,8 @@ CASES = {
     ),
 }
 
-FIRST_ORDER = [name for name in OPTIMIZERS if name != "lbfgs"]
+FULL_BATCH = ["lbfgs", "fista"]
+FIRST_ORDER = [name for name in OPTIMIZERS if name not in FULL_BATCH]
 
 STATE_TYPES = {
     SGD: SGDState,
@@ -304,10 +307,11 @@ CONTEXT = StepContext(weights=(slice(0, 6),), l2_strength=0.3, lr_unit=2.0)
 
 
 def test_every_optimizer_class_is_covered():
-    covered = {type(case[0]) for case in CASES.values()} | {LBFGS}
+    covered = {type(case[0]) for case in CASES.values()} | {LBFGS, FISTA}
     public = {getattr(optimizers, name) for name in optimizers.__all__}
-    assert public - {Optimizer, FullBatchOptimizer, StepContext} <= covered
-    assert set(STATE_TYPES) == covered - {LBFGS}
+    interfaces = {Optimizer, FullBatchOptimizer, StepContext, NonSmoothPart}
+    assert public - interfaces <= covered
+    assert set(STATE_TYPES) == covered - {LBFGS, FISTA}
 
 
 @pytest.mark.parametrize("context", [None, CONTEXT], ids=["no_context", "context"])
@@ -504,9 +508,11 @@ def test_first_order_and_full_batch_optimizers_are_distinct_kinds():
         optimizer = OPTIMIZERS[name]()
         assert isinstance(optimizer, Optimizer), name
         assert not isinstance(optimizer, FullBatchOptimizer), name
+    for name in FULL_BATCH:
+        optimizer = OPTIMIZERS[name]()
+        assert isinstance(optimizer, FullBatchOptimizer), name
+        assert not isinstance(optimizer, Optimizer), name
     lbfgs = OPTIMIZERS["lbfgs"]()
-    assert isinstance(lbfgs, FullBatchOptimizer)
-    assert not isinstance(lbfgs, Optimizer)
     # No clipping for L-BFGS: its parameters are its own.
     assert set(lbfgs.get_params()) == {"memory", "max_line_search"}
     assert lbfgs.get_params() == {"memory": 10, "max_line_search": 50}
@@ -971,3 +977,78 @@ def test_fit_leaves_the_optimizer_object_unchanged():
     model = GDRegressor(optimizer=optimizer, max_iter=5, tol=None).fit(X, y)
     assert model.optimizer is optimizer
     assert optimizer.__dict__ == before
+
+
+# ---------------------------------------------------------------------------
+# FISTA: accelerated proximal gradient on a composite objective
+
+
+def _lasso_problem(seed=0, n=60, p=12, lam=0.1):
+    """½‖Ax - b‖²/n + lam‖x‖₁, and its solution by coordinate descent."""
+    rng = np.random.RandomState(seed)
+    A = rng.randn(n, p) * rng.uniform(0.2, 3.0, size=p)  # uneven curvature
+    b = A[:, :3] @ [2.0, -1.0, 0.5] + 0.1 * rng.randn(n)
+
+    def smooth(x):
+        residual = A @ x - b
+        return 0.5 * residual @ residual / n, A.T @ residual / n
+
+    def soft_threshold(x, step):
+        np.copysign(np.maximum(np.abs(x) - lam * step, 0), x, out=x)
+
+    nonsmooth = NonSmoothPart(lambda x: lam * float(np.abs(x).sum()), soft_threshold)
+    # Cyclic coordinate descent to machine precision: an independent solver.
+    x = np.zeros(p)
+    curvature = (A * A).sum(axis=0) / n
+    for _ in range(5000):
+        for j in range(p):
+            rho = A[:, j] @ (b - A @ x + A[:, j] * x[j]) / n
+            x[j] = np.sign(rho) * max(abs(rho) - lam, 0) / curvature[j]
+    return smooth, nonsmooth, x, (A, b)
+
+
+def test_fista_reaches_the_lasso_solution_with_its_exact_zeros():
+    smooth, nonsmooth, expected, _ = _lasso_problem()
+    result = FISTA().minimize(
+        smooth, np.zeros(12), max_iter=5000, tol=1e-12, nonsmooth=nonsmooth
+    )
+    assert result.success
+    np.testing.assert_allclose(result.x, expected, atol=1e-9)
+    np.testing.assert_array_equal(result.x == 0, expected == 0)
+    assert (expected == 0).sum() >= 3  # the comparison of zeros is not vacuous
+    value, _ = smooth(result.x)
+    assert result.fun == pytest.approx(value + nonsmooth.value(result.x))
+    assert np.max(np.abs(result.jac)) <= 1e-12  # the proximal gradient
+
+
+def test_fista_without_a_nonsmooth_part_minimises_a_smooth_objective():
+    smooth, _, _, (A, b) = _lasso_problem()
+    result = FISTA().minimize(smooth, np.zeros(12), max_iter=5000, tol=1e-12)
+    assert result.success
+    np.testing.assert_allclose(result.x, np.linalg.lstsq(A, b)[0], atol=1e-9)
+
+
+def test_fista_reports_each_iteration_and_stops_at_max_iter():
+    smooth, nonsmooth, _, _ = _lasso_problem()
+    seen = []
+    result = FISTA().minimize(
+        smooth,
+        np.zeros(12),
+        max_iter=5,
+        tol=1e-14,
+        callback=lambda intermediate: seen.append(intermediate.fun),
+        nonsmooth=nonsmooth,
+    )
+    assert not result.success and result.nit == 5 and len(seen) == 5
+    # Restarts keep the objective from rising for long: overall it descends.
+    assert seen[-1] < seen[0]
+
+
+def test_fista_needs_a_smooth_loss_but_accepts_any_penalty():
+    from sklearn_gd.losses import Hinge, SquaredError
+    from sklearn_gd.penalties import ElasticNet
+
+    FISTA().check_components(SquaredError(), L1())
+    FISTA().check_components(SquaredError(), ElasticNet())
+    with pytest.raises(ValueError, match="FISTA.*smooth loss.*Hinge"):
+        FISTA().check_components(Hinge(), L1())
