@@ -43,6 +43,13 @@ from .validation import (
 
 AUTO_BATCH_SIZE = 256
 
+# optimizer="auto" solves on the full batch up to this many entries of X
+# (n_samples x n_features, or stored entries of a sparse X): lbfgs for a
+# smooth penalty, fista for L1 and elastic net. The measurements behind them
+# are in docs/benchmarks.md.
+AUTO_LBFGS_MAX_ENTRIES = 50_000_000
+AUTO_FISTA_MAX_ENTRIES = 10_000_000
+
 
 class Components(NamedTuple):
     """The validated component objects of a fit."""
@@ -128,15 +135,19 @@ class BaseGD(BaseEstimator):
             "penalty": (penalties.Penalty, penalty_shorthands),
             "optimizer": (
                 (optimizers.Optimizer, optimizers.FullBatchOptimizer),
-                optimizers.OPTIMIZERS,
+                # "auto" is chosen at fit, from the data (_auto_optimizer).
+                {"auto": lambda: None, **optimizers.OPTIMIZERS},
             ),
             "schedule": (schedules.Schedule, schedules.SCHEDULES),
         }
 
     def _component(self, name: str, value):
-        """The validated component object for ``value`` of parameter ``name``."""
+        """The validated component object for ``value`` of parameter ``name``
+        (None for ``optimizer="auto"``, which the data decides)."""
         if name == "penalty" and value is None:
             return penalties.NoPenalty()
+        if name == "optimizer" and isinstance(value, str) and value == "auto":
+            return None
         base, shorthands = self._component_kinds()[name]
         return resolve_component(
             value,
@@ -167,11 +178,13 @@ class BaseGD(BaseEstimator):
         nested_owners = {key.split("__", 1)[0] for key in params if "__" in key}
         for name in nested_owners & set(self._component_kinds()):
             value = params.get(name, getattr(self, name))
-            if value is None:
+            if value is None or (isinstance(value, str) and value == "auto"):
                 keys = sorted(key for key in params if key.startswith(f"{name}__"))
+                example = {"penalty": "'elasticnet'", "optimizer": "'adam'"}
                 raise ValueError(
-                    f"Cannot set {keys}: {name}=None has no parameters; set "
-                    f"{name} to a component first (e.g. penalty='elasticnet')."
+                    f"Cannot set {keys}: {name}={value!r} has no parameters; set "
+                    f"{name} to a component first (e.g. {name}="
+                    f"{example.get(name, '...')})."
                 )
             if isinstance(value, str):
                 params[name] = self._component(name, value)
@@ -264,6 +277,10 @@ class BaseGD(BaseEstimator):
         data, weight, validation = self._training_data(
             X, targets, components.loss, rng, partial
         )
+        if components.optimizer is None:  # optimizer="auto"
+            components = components._replace(
+                optimizer=self._auto_optimizer(components, data.X, partial)
+            )
         if previous is None:
             state = self._initial_state(components.loss, data, weight, rng)
         else:
@@ -288,6 +305,7 @@ class BaseGD(BaseEstimator):
         for message in run_warnings(report, owner, tol, self.max_iter, solver):
             warnings.warn(message, ConvergenceWarning, stacklevel=3)
         fitted.update(self._fitted_attributes(state, targets))
+        fitted["optimizer_"] = components.optimizer
         _assign(self, fitted)
         return self
 
@@ -335,6 +353,36 @@ class BaseGD(BaseEstimator):
                 "be positive."
             )
         return TrainingData(X, Y, relative_weights(weight)), weight, validation
+
+    def _auto_optimizer(self, components, X, partial: bool):
+        """What ``optimizer="auto"`` stands for on this data.
+
+        A full-batch solver where the loss is smooth and ``X`` is small enough
+        for full passes to win: ``lbfgs`` for a smooth penalty (up to
+        ``AUTO_LBFGS_MAX_ENTRIES`` stored entries of ``X``), ``fista`` for L1
+        and elastic net (up to ``AUTO_FISTA_MAX_ENTRIES``). Mini-batch
+        ``adam`` otherwise: always in ``partial_fit`` and with early
+        stopping, and wherever a mini-batch setting is asked for
+        (``learning_rate``, ``batch_size`` or ``schedule`` not at its
+        default), which a full-batch solver would ignore (docs/optimizers.md).
+        """
+        entries = X.nnz if hasattr(X, "nnz") else X.shape[0] * X.shape[1]
+        smooth_penalty = components.penalty.is_smooth
+        limit = AUTO_LBFGS_MAX_ENTRIES if smooth_penalty else AUTO_FISTA_MAX_ENTRIES
+        mini_batch_asked = (
+            self.learning_rate != "auto"
+            or self.batch_size != "auto"
+            or not (isinstance(self.schedule, str) and self.schedule == "constant")
+        )
+        if (
+            partial
+            or self.early_stopping
+            or mini_batch_asked
+            or not components.loss.is_smooth
+            or entries > limit
+        ):
+            return optimizers.Adam()
+        return optimizers.LBFGS() if smooth_penalty else optimizers.FISTA()
 
     def _make_model(self):
         """The model this estimator trains."""

@@ -51,12 +51,14 @@ class GDClassifier(ClassifierMixin, BaseGD):
         Strength of the penalty (as in ``SGDClassifier``).
     l1_ratio : float, default=0.15
         L1 share of ``penalty="elasticnet"``.
-    optimizer : str, Optimizer or FullBatchOptimizer, default="adam"
-        ``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"adam"``, ``"adamw"``,
-        ``"nadam"``, ``"rmsprop"``, ``"adagrad"``, ``"adadelta"``, ``"lbfgs"`` (full
-        batch) or an object such as ``Adam(beta1=0.8)``; see docs/optimizers.md.
+    optimizer : str, Optimizer or FullBatchOptimizer, default="auto"
+        ``"auto"`` (full-batch ``lbfgs``/``fista`` for a smooth loss on data that
+        fits the rule, else ``adam``; the choice is ``optimizer_``), ``"sgd"``,
+        ``"momentum"``, ``"nesterov"``, ``"adam"``, ``"adamw"``, ``"nadam"``,
+        ``"rmsprop"``, ``"adagrad"``, ``"adadelta"``, ``"lbfgs"``, ``"fista"``, or
+        an object such as ``Adam(beta1=0.8)``; see docs/optimizers.md.
     learning_rate : float or "auto", default="auto"
-        Base step, shaped over time by ``schedule`` (unused by ``lbfgs``);
+        Base step, shaped over time by ``schedule`` (unused by full-batch solvers);
         ``"auto"``: the optimizer's ``default_learning_rate``. See docs/index.md.
     schedule : str or Schedule, default="constant"
         ``"constant"``, ``"invscaling"``, ``"optimal"``, ``"exponential"``,
@@ -119,6 +121,9 @@ class GDClassifier(ClassifierMixin, BaseGD):
     best_validation_score_ : float or None
         Best of ``validation_scores_`` when ``early_stopping`` (None if no
         epoch was scored).
+    optimizer_ : Optimizer or FullBatchOptimizer
+        The optimizer the last ``fit`` or ``partial_fit`` used (what
+        ``optimizer="auto"`` chose).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -158,7 +163,7 @@ class GDClassifier(ClassifierMixin, BaseGD):
         penalty="l2",
         alpha: float = 1e-4,
         l1_ratio: float = 0.15,
-        optimizer="adam",
+        optimizer="auto",
         learning_rate: float | str = "auto",
         schedule="constant",
         batch_size="auto",
