@@ -477,9 +477,10 @@ class LogLoss(ClassificationLoss):
 
     Probabilities are ``sigmoid(f)`` and ``softmax(f)``. The best constant is
     the log prior odds ``log(p / (1 - p))`` (binary) or the centred log priors
-    ``log p_k - mean_j log p_j``, with each prior ``p_k`` (weighted class share)
-    clipped to ``[1 / (n + 1), 1 - 1 / (n + 1)]`` so that a class absent from
-    the data keeps a finite intercept.
+    ``log p_k - mean_j log p_j`` over the classes present, with the weighted
+    class shares ``p_k``. A class absent from the data (a first
+    ``partial_fit`` chunk) starts neutral: logit 0 (binary) or the mean logit
+    of the classes present.
     """
 
     has_probabilities = True
@@ -526,16 +527,18 @@ class LogLoss(ClassificationLoss):
 
     def constant(self, y, sample_weight):
         prior = np.average(y, axis=0, weights=sample_weight)
-        # A class absent from the data (possible in a first partial_fit batch)
-        # would get an infinite intercept. Floor each class at the share of one
-        # sample, the least the data cannot rule out, so that the class can still
-        # be learnt once it appears.
-        floor = 1.0 / (len(y) + 1)
-        prior = np.clip(prior, floor, 1 - floor)
         if y.shape[1] == 1:
+            if prior[0] in (0, 1):  # one class only (a first partial_fit chunk)
+                return np.zeros(1, dtype=y.dtype)
             return np.log(prior / (1 - prior)).astype(y.dtype)
-        log_prior = np.log(prior)
-        return (log_prior - log_prior.mean()).astype(y.dtype)
+        # A class absent from the data (possible in a first partial_fit chunk)
+        # would get an infinite intercept; it starts neutral instead, at the
+        # mean logit of the classes present, so that it is learnt as soon as
+        # it appears.
+        present = prior > 0
+        log_prior = np.log(np.where(present, prior, 1.0))
+        log_prior = log_prior - log_prior[present].mean()
+        return np.where(present, log_prior, 0.0).astype(y.dtype)
 
     def predict_proba(self, raw):
         if raw.shape[1] == 1:

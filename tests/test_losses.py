@@ -689,3 +689,16 @@ def test_best_constant_of_a_loss_flat_over_the_targets_is_central(loss):
     constant = loss.constant(y, weights)
     assert np.all(loss.value(y, np.full_like(y, constant)) == 0)  # optimal
     np.testing.assert_allclose(constant, Quantile(0.5).constant(y, weights))  # median
+
+
+def test_log_loss_constant_starts_an_absent_class_neutral():
+    # A first partial_fit chunk may lack a class: it starts at the mean logit
+    # of the classes present (binary: logit 0), not at a floored prior.
+    loss = LogLoss()
+    y = loss.encode(np.array([0, 0, 0, 1]), 3, np.float64)
+    constant = loss.constant(y, np.ones(4))
+    present = np.log([0.75, 0.25])
+    assert_allclose(constant[:2], present - present.mean())
+    assert constant[2] == pytest.approx(constant[:2].mean())
+    only_one = loss.encode(np.zeros(5, dtype=int), 2, np.float64)
+    assert_allclose(loss.constant(only_one, np.ones(5)), [0.0])
