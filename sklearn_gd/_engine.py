@@ -306,6 +306,12 @@ def train(
         validation=validation,
         verbose=verbose,
     )
+    return judge_end(objective, state, data, scales, converged, solver)
+
+
+def judge_end(objective, state, data, scales: Scales, converged: bool, solver):
+    """Measure ``J`` at the final parameters and judge the run against its
+    start: raise if it diverged; else report whether it stalled."""
     end = objective.value(state.params, data.X, data.Y, data.weight)
     reference = abs(scales.start)
     if scales.start == 0 or not end <= DIVERGENCE_FACTOR * reference:

@@ -107,3 +107,18 @@ def assert_same_model(a, b, rtol=0.0, atol=0.0):
     else:
         assert_allclose(a.coef_, b.coef_, rtol=rtol, atol=atol)
         assert_allclose(a.intercept_, b.intercept_, rtol=rtol, atol=atol)
+
+
+def finite_differences(function, params, h=1e-6):
+    """Central differences of ``function(params)`` for every parameter."""
+    grads = []
+    for index, param in enumerate(params):
+        grad = np.empty_like(param)
+        for position in np.ndindex(param.shape):
+            plus = [p.copy() for p in params]
+            minus = [p.copy() for p in params]
+            plus[index][position] += h
+            minus[index][position] -= h
+            grad[position] = (function(plus) - function(minus)) / (2 * h)
+        grads.append(grad)
+    return grads

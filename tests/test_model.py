@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from _helpers import finite_differences
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_gd._model import LinearModel, flatten, penalized_slices, unflatten
@@ -84,17 +85,7 @@ def test_backward_matches_finite_differences(fit_intercept, n_outputs, x_kind):
         raw, _ = model.forward(candidate, X)
         return float(np.sum(G * raw))
 
-    h = 1e-6
-    expected = []
-    for index, param in enumerate(params):
-        grad = np.empty_like(param)
-        for position in np.ndindex(param.shape):
-            plus = [p.copy() for p in params]
-            minus = [p.copy() for p in params]
-            plus[index][position] += h
-            minus[index][position] -= h
-            grad[position] = (objective(plus) - objective(minus)) / (2 * h)
-        expected.append(grad)
+    expected = finite_differences(objective, params)
 
     _, cache = model.forward(params, X)
     grads = model.backward(params, cache, G, out=_garbage_like(params))

@@ -35,6 +35,7 @@ import re
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from _helpers import finite_differences
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_gd._model import LinearModel
@@ -146,21 +147,6 @@ def _reference_objective(loss, penalty_case, alpha, params, X, Y, s, smooth_only
     return data + alpha * penalty
 
 
-def _finite_differences(function, params, h=1e-6):
-    """Central differences of ``function(params)`` for every parameter."""
-    grads = []
-    for index, param in enumerate(params):
-        grad = np.empty_like(param)
-        for position in np.ndindex(param.shape):
-            plus = [p.copy() for p in params]
-            minus = [p.copy() for p in params]
-            plus[index][position] += h
-            minus[index][position] -= h
-            grad[position] = (function(plus) - function(minus)) / (2 * h)
-        grads.append(grad)
-    return grads
-
-
 def _relative(s):
     return s / s.mean()
 
@@ -169,18 +155,36 @@ def _relative(s):
 # value and value_and_gradient against the design's objective
 
 
-@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
-@pytest.mark.parametrize("penalty_case", PENALTY_CASES)
-@pytest.mark.parametrize("fit_intercept", [True, False], ids=["b", "no_b"])
-@pytest.mark.parametrize("loss_name, k", PROBLEMS, ids=PROBLEM_IDS)
-def test_value_is_the_design_objective(
-    loss_name, k, fit_intercept, penalty_case, weighted
-):
+def every_case(test):
+    """Parametrise ``test`` over losses, intercepts, penalties and weights."""
+    for decorator in (
+        pytest.mark.parametrize("loss_name, k", PROBLEMS, ids=PROBLEM_IDS),
+        pytest.mark.parametrize("fit_intercept", [True, False], ids=["b", "no_b"]),
+        pytest.mark.parametrize("penalty_case", PENALTY_CASES),
+        pytest.mark.parametrize(
+            "weighted", [False, True], ids=["unweighted", "weighted"]
+        ),
+    ):
+        test = decorator(test)
+    return test
+
+
+def _case(loss_name, k, fit_intercept, penalty_case, weighted):
+    """The objective of a case, its loss, data, parameters and weights."""
     X, Y, params, s = _data(loss_name, k, fit_intercept)
-    s = s if weighted else None
     loss = _make_loss(loss_name)
     objective = Objective(
         LinearModel(fit_intercept), loss, PENALTY_CASES[penalty_case][0], ALPHA
+    )
+    return objective, loss, X, Y, params, s if weighted else None
+
+
+@every_case
+def test_value_is_the_design_objective(
+    loss_name, k, fit_intercept, penalty_case, weighted
+):
+    objective, loss, X, Y, params, s = _case(
+        loss_name, k, fit_intercept, penalty_case, weighted
     )
     expected = _reference_objective(
         loss, penalty_case, ALPHA, params, X, Y, s, smooth_only=False
@@ -191,18 +195,12 @@ def test_value_is_the_design_objective(
     assert_allclose(value, expected, rtol=1e-12)
 
 
-@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
-@pytest.mark.parametrize("penalty_case", PENALTY_CASES)
-@pytest.mark.parametrize("fit_intercept", [True, False], ids=["b", "no_b"])
-@pytest.mark.parametrize("loss_name, k", PROBLEMS, ids=PROBLEM_IDS)
+@every_case
 def test_value_and_gradient_match_finite_differences(
     loss_name, k, fit_intercept, penalty_case, weighted
 ):
-    X, Y, params, s = _data(loss_name, k, fit_intercept)
-    s = s if weighted else None
-    loss = _make_loss(loss_name)
-    objective = Objective(
-        LinearModel(fit_intercept), loss, PENALTY_CASES[penalty_case][0], ALPHA
+    objective, loss, X, Y, params, s = _case(
+        loss_name, k, fit_intercept, penalty_case, weighted
     )
     weight = None if s is None else _relative(s)
     inputs = [p.copy() for p in params], X.copy(), Y.copy(), np.copy(weight)
@@ -218,7 +216,7 @@ def test_value_and_gradient_match_finite_differences(
         _reference_objective(loss, penalty_case, ALPHA, params, X, Y, s, False),
         rtol=1e-12,
     )
-    expected = _finite_differences(
+    expected = finite_differences(
         lambda candidate: _reference_objective(
             loss, penalty_case, ALPHA, candidate, X, Y, s, smooth_only=True
         ),
@@ -247,7 +245,7 @@ def test_the_l1_part_is_in_the_value_but_not_the_gradient(penalty_case):
     weight = _relative(s)
     grads = [np.empty_like(p) for p in params]
     objective.value_and_gradient(params, X, Y, weight, grads)
-    full = _finite_differences(
+    full = finite_differences(
         lambda candidate: objective.value(candidate, X, Y, weight), params
     )
     assert_allclose(
