@@ -65,7 +65,8 @@ class GDClassifier(ClassifierMixin, BaseGD):
         ``"step"``, ``"cosine"``, ``"warmup_cosine"``, ``"onecycle"``,
         ``"adaptive"`` or a schedule object; see docs/schedules.md.
     batch_size : int, "auto" or None, default="auto"
-        Samples per update: ``"auto"`` is ``min(256, n_samples)``, ``None`` the
+        Samples per update: ``"auto"`` is ``min(256, n_samples)`` (in
+        ``partial_fit``, ``min(256, max(1, n_samples // 16))``), ``None`` the
         full batch (plain gradient descent).
     max_iter : int, default=1000
         Maximum number of epochs (iterations for ``lbfgs``).

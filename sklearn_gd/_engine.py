@@ -44,6 +44,9 @@ WORSE_SHARE = 0.1
 # steps were too small to get anywhere (a step of 1e-30, tiny features).
 PROGRESS_SHARE = 0.01
 STALL_GRADIENT_SHARE = 0.5
+# ... unless the start was (nearly) an optimum: a gradient under this share of
+# a new fit's (_stalled).
+STATIONARY_SHARE = 0.01
 
 # The samples the gradient's size is measured on (gradient_size).
 GRADIENT_SAMPLE = 1024
@@ -319,15 +322,36 @@ def judge_end(objective, state, data, scales: Scales, converged: bool, solver):
     check_not_diverged(end, scales.start, reference, state.n_iter, solver)
     stalled = False
     if end > scales.start - PROGRESS_SHARE * abs(scales.start):
-        # Barely lower than the start: was the start (nearly) stationary, or
-        # is the gradient still as large as it was? A subgradient (kinks)
-        # need not shrink at an optimum, so only a smooth loss is asked.
-        stalled = end == scales.start or (
-            objective.loss.is_smooth
-            and gradient_size(objective, state.params, data)[0]
-            >= STALL_GRADIENT_SHARE * scales.gradient
-        )
+        stalled = end == scales.start or _stalled(objective, state, data, scales)
     return RunReport(converged, scales.start, end, reference, stalled)
+
+
+def _stalled(objective, state, data, scales: Scales) -> bool:
+    """For a run whose objective barely fell: is its gradient still about as
+    large as at its start, while the start was no optimum?
+
+    A start counts as no optimum if its gradient is at least
+    ``STATIONARY_SHARE`` of a new fit's (at the model's initial parameters):
+    a ``partial_fit`` or warm start that continues from an optimum has
+    nowhere to go. A subgradient (kinks) need not shrink at an optimum, so
+    only a smooth loss is judged.
+    """
+    if not objective.loss.is_smooth:
+        return False
+    end_gradient, _ = gradient_size(objective, state.params, data)
+    if end_gradient < STALL_GRADIENT_SHARE * scales.gradient:
+        return False
+    Y = data.Y
+    weight = np.ones(len(Y)) if data.weight is None else data.weight
+    params = objective.model.init(
+        data.X.shape[1],
+        Y.shape[1],
+        objective.loss.constant(Y, weight),
+        np.random.RandomState(0),
+        Y.dtype,
+    )
+    new_fit_gradient, _ = gradient_size(objective, params, data)
+    return scales.gradient >= STATIONARY_SHARE * new_fit_gradient
 
 
 def check_not_diverged(

@@ -53,7 +53,16 @@ class Penalty(Component):
 
     def nonsmooth_value(self, w: np.ndarray) -> float:
         """The non-smooth part of ``R(w)``, the one :meth:`prox` handles (0 for
-        a smooth penalty); full-batch proximal solvers (``fista``) need it."""
+        a smooth penalty); full-batch proximal solvers (``fista``) need it.
+
+        A penalty with ``is_smooth = False`` must implement it.
+        """
+        if not self.is_smooth:
+            raise NotImplementedError(
+                f"{type(self).__name__} is not smooth: it must implement "
+                "nonsmooth_value(w), the part of R(w) that prox handles, for "
+                "full-batch proximal solvers (optimizer='fista', or 'auto')."
+            )
         return 0.0
 
     def prox(self, w: np.ndarray, threshold: np.ndarray | float) -> None:

@@ -416,3 +416,16 @@ def test_constant_targets_fit_their_constant(optimizer):
     X = np.random.RandomState(0).randn(50, 3)
     estimator = GDRegressor(optimizer=optimizer).fit(X, np.full(50, 5.0))
     assert_allclose(estimator.predict(X), 5.0)
+
+
+@pytest.mark.parametrize(
+    "Estimator, load", [(GDClassifier, breast_cancer), (GDRegressor, diabetes)]
+)
+def test_partial_fit_continuing_from_an_optimum_does_not_warn(Estimator, load):
+    # fit (lbfgs, through optimizer="auto") ends at the optimum; a partial_fit
+    # from there barely moves, which is no stall: the start was stationary.
+    X, y = load()
+    estimator = Estimator(random_state=0).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        estimator.partial_fit(X, y)

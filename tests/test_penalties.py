@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 
-from sklearn_gd.penalties import L1, L2, PENALTIES, ElasticNet, NoPenalty
+from sklearn_gd.penalties import L1, L2, PENALTIES, ElasticNet, NoPenalty, Penalty
 
 # (penalty, smooth part S(w), non-smooth part N(w), smooth?, l2 share)
 # with R = S + N, written independently of the library.
@@ -244,3 +244,20 @@ def test_elasticnet_l2_share_follows_a_changed_l1_ratio():
     penalty.set_params(l1_ratio=0.6)
     assert penalty.l2_share == pytest.approx(0.4)
     assert penalty.get_params() == {"l1_ratio": 0.6}
+
+
+def test_a_custom_non_smooth_penalty_must_say_its_non_smooth_value():
+    # fista needs h(w); the base class's 0 would make its line search stall.
+    class Capped(Penalty):
+        is_smooth = False
+
+        def value(self, w):
+            return float(np.minimum(np.abs(w), 1).sum())
+
+        def gradient(self, w):
+            return np.zeros_like(w)
+
+    with pytest.raises(NotImplementedError, match="nonsmooth_value"):
+        Capped().nonsmooth_value(np.ones(3))
+    assert L2().nonsmooth_value(np.ones(3)) == 0.0
+    assert L1().nonsmooth_value(np.array([1.0, -2.0])) == 3.0
