@@ -45,14 +45,21 @@ import scipy
 import scipy.sparse as sp
 import sklearn
 from scipy.special import logsumexp
-from sklearn.datasets import load_breast_cancer, make_classification, make_regression
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    make_classification,
+    make_regression,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import (
     LogisticRegression,
+    Ridge,
     SGDClassifier,
     SGDRegressor,
 )
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.preprocessing import StandardScaler
 
 # Benchmark the checkout this script belongs to, not whatever copy is installed.
@@ -106,6 +113,8 @@ class Sizes:
         Data of the defaults rows, before the train/test split.
     epochs : int
         Epochs per timed fit in the epoch rows.
+    grid_folds : int
+        Cross-validation folds of the grid-search row.
     repeats : int
         Timed fits per measurement unless ``--repeats`` says otherwise.
     """
@@ -115,6 +124,7 @@ class Sizes:
     multiclass: tuple[int, int, int]
     quality: tuple[int, int]
     epochs: int
+    grid_folds: int
     repeats: int
 
 
@@ -125,6 +135,7 @@ SIZES = {
         multiclass=(200_000, 100, 5),
         quality=(200_000, 100),
         epochs=5,
+        grid_folds=5,
         repeats=5,
     ),
     "quick": Sizes(
@@ -133,6 +144,7 @@ SIZES = {
         multiclass=(100_000, 100, 5),
         quality=(100_000, 100),
         epochs=3,
+        grid_folds=5,
         repeats=3,
     ),
     # For the test suite: every row, in a few seconds, numbers meaningless.
@@ -142,6 +154,7 @@ SIZES = {
         multiclass=(1_000, 10, 5),
         quality=(1_000, 10),
         epochs=1,
+        grid_folds=2,
         repeats=1,
     ),
 }
@@ -595,6 +608,106 @@ def row_defaults_lr(ctx: Context) -> Row:
     return _defaults_row(ctx, "defaults-lr", "LogisticRegression()")
 
 
+def _quality_data(name: str, ctx: Context):
+    """``X_train, X_test, y_train, y_test`` of a defaults-to-quality row,
+    standardised on the train split (a quarter held out)."""
+    n_large = ctx.sizes.dense[0]
+    makers = {
+        "breast_cancer": lambda: load_breast_cancer(return_X_y=True),
+        "digits": lambda: load_digits(return_X_y=True),
+        "diabetes": lambda: load_diabetes(return_X_y=True),
+        "5000x20": lambda: make_classification(
+            5000, 20, n_informative=5, random_state=SEED
+        ),
+        "large regression": lambda: make_regression(
+            n_large, 100, n_informative=20, noise=10.0, random_state=SEED
+        ),
+    }
+    X, y = makers[name]()
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=SEED
+    )
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+
+
+QUALITY_ROWS = [
+    # (data, ours, reference, reference's name, target)
+    ("breast_cancer", GDClassifier, LogisticRegression, "LogisticRegression()", 1.5),
+    ("digits", GDClassifier, LogisticRegression, "LogisticRegression()", 1.5),
+    ("5000x20", GDClassifier, LogisticRegression, "LogisticRegression()", 1.5),
+    ("diabetes", GDRegressor, Ridge, "Ridge()", 2.0),
+    ("large regression", GDRegressor, SGDRegressor, "SGDRegressor()", 1.5),
+]
+
+
+def _defaults_quality_row(ctx: Context, index: int) -> Row:
+    """Time of our defaults / scikit-learn's defaults to a test score."""
+    name, ours_class, reference_class, reference_name, target = QUALITY_ROWS[index]
+    X_train, X_test, y_train, y_test = _quality_data(name, ctx)
+    small = X_train.size < 1_000_000
+    times = ctx.timer.best(
+        {
+            f"quality-{name}-ours": lambda: ours_class().fit(X_train, y_train),
+            f"quality-{name}-ref": lambda: reference_class().fit(X_train, y_train),
+        },
+        repeats=ctx.timer.repeats * (10 if small else 1),
+    )
+    ours = ctx.timer.results[f"quality-{name}-ours"]
+    reference = ctx.timer.results[f"quality-{name}-ref"]
+    score, reference_score = ours.score(X_test, y_test), reference.score(
+        X_test, y_test
+    )
+    return Row(
+        key=f"quality_{name.replace(' ', '_')}",
+        name=f"defaults to a quality: {ours_class.__name__}() / {reference_name}",
+        data=describe(X_train) + f" ({name})",
+        ours=times[f"quality-{name}-ours"],
+        reference=times[f"quality-{name}-ref"],
+        target=target,
+        notes=(
+            f"test score {score:.4f} vs {reference_score:.4f}; ours "
+            f"{type(ours.optimizer_).__name__}"
+        ),
+    )
+
+
+def row_grid_search(ctx: Context) -> Row:
+    """9 x 5 GridSearchCV over the step and alpha on breast_cancer, explicit
+    Adam against SGDClassifier(learning_rate="constant") over eta0."""
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    steps = list(np.geomspace(1e-4, 1.0, 9))
+    alphas = list(np.geomspace(1e-5, 1e-1, 5))
+    folds = ctx.sizes.grid_folds
+    ours = GridSearchCV(
+        GDClassifier(optimizer="adam", random_state=SEED),
+        {"learning_rate": steps, "alpha": alphas},
+        cv=folds,
+    )
+    reference = GridSearchCV(
+        SGDClassifier(loss="log_loss", learning_rate="constant", random_state=SEED),
+        {"eta0": steps, "alpha": alphas},
+        cv=folds,
+    )
+    times = ctx.timer.best(
+        {"grid-ours": lambda: ours.fit(X, y), "grid-sgd": lambda: reference.fit(X, y)},
+        repeats=1,
+    )
+    return Row(
+        key="grid_search_adam",
+        name="9x5 grid search: GDClassifier(optimizer='adam') / SGDClassifier",
+        data=describe(X) + f" (breast_cancer, {folds}-fold)",
+        ours=times["grid-ours"],
+        reference=times["grid-sgd"],
+        target=3.0,
+        notes=(
+            f"best CV accuracy {ours.best_score_:.4f} vs "
+            f"{reference.best_score_:.4f}; {45 * folds} fits each"
+        ),
+    )
+
+
 def row_fit_overhead(ctx: Context) -> Row:
     """Fixed cost of a fit: one epoch on breast_cancer, ours / SGDClassifier.
 
@@ -695,6 +808,11 @@ ROWS: list[Callable[[Context], Row]] = [
     row_lbfgs,
     row_defaults_sgd,
     row_defaults_lr,
+    *(
+        functools.partial(_defaults_quality_row, index=index)
+        for index in range(len(QUALITY_ROWS))
+    ),
+    row_grid_search,
     row_fit_overhead,
     row_memory_sgd,
     row_memory_lbfgs,
