@@ -134,12 +134,16 @@ class TrainingState:
     learning_rate_curve: Curve = field(default_factory=Curve)
     validation_scores: Curve = field(default_factory=Curve)
     best_validation_score: float | None = None
+    # The cumulative L1 penalty's (total, applied) arrays over the flat
+    # parameters (Penalty.cumulative_prox), made by the mini-batch solver.
+    penalty_totals: tuple[np.ndarray, np.ndarray] | None = None
 
     def copy(self) -> TrainingState:
         """A copy that training can update without touching this state."""
         new = copy.copy(self)
         new.params = [param.copy() for param in self.params]
         new.optimizer_state = copy.deepcopy(self.optimizer_state)
+        new.penalty_totals = copy.deepcopy(self.penalty_totals)
         for name in ("loss_curve", "learning_rate_curve", "validation_scores"):
             setattr(new, name, copy.copy(getattr(self, name)))
         return new

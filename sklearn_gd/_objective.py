@@ -70,7 +70,15 @@ class Objective:
                 threshold = step[part] if np.ndim(step) else step
                 penalty.prox(flat[part], strength * threshold)
 
-        return NonSmoothPart(value, prox)
+        def cumulative_prox(flat: np.ndarray, step, total, applied) -> None:
+            total += strength * step
+            for part in slices:
+                threshold = strength * (step[part] if np.ndim(step) else step)
+                penalty.cumulative_prox(
+                    flat[part], threshold, total[part], applied[part]
+                )
+
+        return NonSmoothPart(value, prox, cumulative_prox)
 
     def value(self, params: list[np.ndarray], X, Y: np.ndarray, weight=None) -> float:
         """``J`` on the samples ``X, Y`` with relative weights ``weight``."""

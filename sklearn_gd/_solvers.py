@@ -206,6 +206,10 @@ class MiniBatchSolver:
         """
         grad_flat, grads = gradient
         nonsmooth = objective.nonsmooth_part(state.params)
+        if nonsmooth is not None and (
+            state.penalty_totals is None or len(state.penalty_totals[0]) != len(flat)
+        ):
+            state.penalty_totals = (np.zeros_like(flat), np.zeros_like(flat))
         total, lr = 0.0, math.nan
         for X, Y, weight in batches.epoch(rng):
             value = objective.value_and_gradient(state.params, X, Y, weight, grads)
@@ -218,7 +222,7 @@ class MiniBatchSolver:
             self.optimizer.update(flat, grad_flat, state.optimizer_state, step_lr)
             if nonsmooth is not None:
                 step = self.optimizer.step_size(state.optimizer_state, step_lr)
-                nonsmooth.prox(flat, step)
+                nonsmooth.cumulative_prox(flat, step, *state.penalty_totals)
             state.t += 1
         return total / batches.n_samples, lr
 

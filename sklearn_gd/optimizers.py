@@ -682,10 +682,16 @@ class NonSmoothPart(NamedTuple):
     prox : callable
         ``(x, step) -> None``: replaces ``x``, in place, by
         ``argmin_z ½‖z - x‖² + step h(z)``.
+    cumulative_prox : callable or None
+        ``(x, step, total, applied) -> None``: the prox for noisy mini-batch
+        updates (:meth:`~sklearn_gd.penalties.Penalty.cumulative_prox`), with
+        ``total`` and ``applied`` flat arrays it updates; for the mini-batch
+        solver only.
     """
 
     value: Callable[[np.ndarray], float]
     prox: Callable[[np.ndarray, float], None]
+    cumulative_prox: Callable[..., None] | None = None
 
 
 class FullBatchOptimizer(Component):

@@ -77,6 +77,29 @@ class Penalty(Component):
             optimizers with per-coordinate steps).
         """
 
+    def cumulative_prox(self, w, threshold, total, applied) -> None:
+        """The proximal step for noisy (mini-batch) updates, in place.
+
+        A prox applied to every noisy update knocks weights off zero as
+        often as it sets them there. The built-in L1 parts instead clip each
+        weight by what is still owed of ``total``, all the penalty it could
+        have received so far, less ``applied``, what it did receive
+        (the cumulative penalty of Tsuruoka et al., 2009, as scikit-learn's
+        SGD). The default applies :meth:`prox` with ``threshold``.
+
+        Parameters
+        ----------
+        w : ndarray
+            Weights, modified in place.
+        threshold : float or ndarray
+            This update's ``alpha`` times step size, as for :meth:`prox`.
+        total : ndarray
+            The sum of all updates' thresholds so far, this one included.
+        applied : ndarray
+            The signed penalty applied to each weight so far; updated in place.
+        """
+        self.prox(w, threshold)
+
 
 class NoPenalty(Penalty):
     """No regularisation: ``R(w) = 0`` (``penalty=None``)."""
@@ -120,6 +143,9 @@ class L1(Penalty):
     def prox(self, w, threshold):
         _soft_threshold(w, threshold)
 
+    def cumulative_prox(self, w, threshold, total, applied):
+        _cumulative_soft_threshold(w, total, applied)
+
 
 class ElasticNet(Penalty):
     """Elastic net ``R(w) = (1 - l1_ratio) ½ ‖w‖² + l1_ratio ‖w‖₁``.
@@ -158,11 +184,33 @@ class ElasticNet(Penalty):
     def prox(self, w, threshold):
         _soft_threshold(w, self.l1_ratio * threshold)
 
+    def cumulative_prox(self, w, threshold, total, applied):
+        _cumulative_soft_threshold(w, self.l1_ratio * total, applied)
+
 
 def _soft_threshold(w: np.ndarray, threshold: np.ndarray | float) -> None:
     """``w <- sign(w) * max(|w| - threshold, 0)``, in place."""
     shrunk = np.maximum(np.abs(w) - threshold, 0)
     np.copysign(shrunk, w, out=w)
+
+
+def _cumulative_soft_threshold(w, total, applied) -> None:
+    """Tsuruoka et al. (2009): clip each weight towards 0 by the penalty still
+    owed, ``total`` less what ``applied`` records, never past 0; in place.
+
+    ``w > 0``: ``w <- max(0, w - (total + applied))``;
+    ``w < 0``: ``w <- min(0, w + (total - applied))``;
+    then ``applied += w_new - w_old``.
+    """
+    before = w.copy()
+    owed_down = total + applied  # applied <= 0 for a weight pulled down
+    owed_up = total - applied
+    w[:] = np.where(
+        before > 0,
+        np.maximum(before - owed_down, 0),
+        np.where(before < 0, np.minimum(before + owed_up, 0), before),
+    )
+    applied += w - before
 
 
 PENALTIES = {

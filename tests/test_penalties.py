@@ -261,3 +261,55 @@ def test_a_custom_non_smooth_penalty_must_say_its_non_smooth_value():
         Capped().nonsmooth_value(np.ones(3))
     assert L2().nonsmooth_value(np.ones(3)) == 0.0
     assert L1().nonsmooth_value(np.array([1.0, -2.0])) == 3.0
+
+
+def _tsuruoka_reference(w, total, applied, l1_share=1.0):
+    """Tsuruoka et al. (2009), Figure 2's ApplyPenalty, one weight at a time."""
+    w, applied = w.copy(), applied.copy()
+    for j in range(len(w)):
+        z = w[j]
+        if w[j] > 0:
+            w[j] = max(0.0, w[j] - (l1_share * total[j] + applied[j]))
+        elif w[j] < 0:
+            w[j] = min(0.0, w[j] + (l1_share * total[j] - applied[j]))
+        applied[j] += w[j] - z
+    return w, applied
+
+
+@pytest.mark.parametrize("penalty", [L1(), ElasticNet(l1_ratio=0.3)])
+def test_cumulative_prox_is_tsuruokas_clipping(penalty):
+    rng = np.random.RandomState(0)
+    w = rng.randn(8) * np.repeat([0.01, 1.0], 4)  # small weights reach 0
+    total = np.abs(rng.randn(8))
+    applied = -rng.uniform(0, 1, 8) * total * np.sign(w)
+    share = getattr(penalty, "l1_ratio", 1.0)
+    expected_w, expected_applied = _tsuruoka_reference(w, total, applied, share)
+    penalty.cumulative_prox(w, 0.1, total, applied)
+    np.testing.assert_allclose(w, expected_w)
+    np.testing.assert_allclose(applied, expected_applied)
+    assert (expected_w == 0).any()  # some weights are clipped to exactly 0
+
+
+def test_cumulative_prox_of_a_weight_that_keeps_its_sign_is_the_prox():
+    # A weight far from 0 receives all it owes at each step: plain
+    # soft-thresholding by this update's threshold.
+    w = np.array([3.0, -2.0])
+    cumulative, plain = w.copy(), w.copy()
+    total, applied = np.zeros(2), np.zeros(2)
+    for threshold in (0.1, 0.2, 0.05):
+        total += threshold
+        L1().cumulative_prox(cumulative, threshold, total, applied)
+        L1().prox(plain, threshold)
+        np.testing.assert_allclose(cumulative, plain)
+
+
+def test_a_custom_penalty_without_a_cumulative_prox_uses_its_prox():
+    class Shrink(L2):
+        is_smooth = False
+
+        def prox(self, w, threshold):
+            w *= 0.5
+
+    w = np.ones(3)
+    Shrink().cumulative_prox(w, 0.1, np.zeros(3), np.zeros(3))
+    np.testing.assert_allclose(w, 0.5)
