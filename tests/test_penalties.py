@@ -281,8 +281,9 @@ def test_cumulative_prox_is_tsuruokas_clipping(penalty):
     rng = np.random.RandomState(0)
     w = rng.randn(8) * np.repeat([0.01, 1.0], 4)  # small weights reach 0
     total = np.abs(rng.randn(8))
-    applied = -rng.uniform(0, 1, 8) * total * np.sign(w)
     share = getattr(penalty, "l1_ratio", 1.0)
+    # What a weight received so far: part of its share of the total.
+    applied = -rng.uniform(0, 1, 8) * share * total * np.sign(w)
     expected_w, expected_applied = _tsuruoka_reference(w, total, applied, share)
     penalty.cumulative_prox(w, 0.1, total, applied)
     np.testing.assert_allclose(w, expected_w)
