@@ -477,7 +477,7 @@ def _epoch_vs_floor(ctx: Context, task: str, optimizer: str) -> Row:
         data=describe(X),
         ours=ours_epoch(ctx, task, optimizer),
         reference=floor_time(ctx, task),
-        target=2.5,
+        target=3.0,
         notes="floor = X @ w + X.T @ g",
     )
 
@@ -490,7 +490,7 @@ def _float32_vs_float64(ctx: Context, optimizer: str) -> Row:
         data=describe(X),
         ours=ours_epoch(ctx, "clf", optimizer, "float32"),
         reference=ours_epoch(ctx, "clf", optimizer, "float64"),
-        target=0.65,
+        target=0.7,
         notes="same data, both ours",
     )
 
@@ -503,7 +503,7 @@ def _sparse_vs_sklearn(ctx: Context, optimizer: str) -> Row:
         data=describe(X),
         ours=ours_epoch(ctx, "sparse", optimizer),
         reference=sklearn_epoch(ctx, "sparse"),
-        target=1.0,
+        target=1.0 if optimizer == "sgd" else 1.5,
         notes=f"{ctx.epochs} epochs",
     )
 
