@@ -80,6 +80,29 @@ class Targets(NamedTuple):
 _ABSENT = object()
 
 
+class RandomSource:
+    """A fit's one random stream, ``check_random_state(random_state)``, made on
+    first use: seeding a ``RandomState`` costs more than a small full-batch
+    fit spends on anything random, and such a fit draws nothing.
+
+    Attribute access (``rng.permutation``, ...) is that of the stream;
+    ``state`` is the stream itself.
+    """
+
+    def __init__(self, random_state) -> None:
+        self._random_state = random_state
+        self._state = None
+
+    @property
+    def state(self) -> np.random.RandomState:
+        if self._state is None:
+            self._state = check_random_state(self._random_state)
+        return self._state
+
+    def __getattr__(self, name: str):
+        return getattr(self.state, name)
+
+
 def _assign(estimator, fitted: dict) -> None:
     """Set (or, for ``_ABSENT``, remove) the fitted attributes together."""
     for name in [name for name, value in fitted.items() if value is _ABSENT]:
@@ -273,7 +296,7 @@ class BaseGD(BaseEstimator):
             y, sample_weight, components.loss, classes=classes, partial=partial
         )
         fitted.update(targets.attributes)
-        rng = check_random_state(self.random_state)
+        rng = RandomSource(self.random_state)
         data, weight, validation = self._training_data(
             X, targets, components.loss, rng, partial
         )
@@ -465,7 +488,7 @@ class BaseGD(BaseEstimator):
             train, held_out = train_test_split(
                 indices,
                 test_size=self.validation_fraction,
-                random_state=rng,
+                random_state=rng.state,
                 stratify=y if self._is_classifier else None,
             )
         except ValueError as error:  # e.g. fewer held-out samples than classes
