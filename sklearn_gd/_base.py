@@ -308,6 +308,7 @@ class BaseGD(BaseEstimator):
             state = self._initial_state(components.loss, data, weight, rng, partial)
         else:
             state = self._continued_state(previous)
+        data = data._replace(weight=relative_weights(weight, state.weight_scale))
         solver = self._make_solver(components, state, data.X.shape[0], partial)
         objective = Objective(
             state.model, components.loss, components.penalty, float(self.alpha)
@@ -375,7 +376,8 @@ class BaseGD(BaseEstimator):
                 "The training samples all have zero sample_weight; at least one must "
                 "be positive."
             )
-        return TrainingData(X, Y, relative_weights(weight)), weight, validation
+        # The weights are set relative to the training state's scale later.
+        return TrainingData(X, Y, None), weight, validation
 
     def _auto_optimizer(self, components, X, partial: bool):
         """What ``optimizer="auto"`` stands for on this data.
@@ -395,7 +397,7 @@ class BaseGD(BaseEstimator):
         mini_batch_asked = (
             self.learning_rate != "auto"
             or self.batch_size != "auto"
-            or not (isinstance(self.schedule, str) and self.schedule == "constant")
+            or type(components.schedule) is not schedules.Constant
         )
         if (
             partial
@@ -430,6 +432,7 @@ class BaseGD(BaseEstimator):
             params,
             output_scale=loss.output_scale(data.Y, weight),
             n_steps=int(self.max_iter) * math.ceil(data.X.shape[0] / batch_size),
+            weight_scale=float(np.mean(weight)),
         )
 
     def _continued_state(self, previous: TrainingState) -> TrainingState:
@@ -575,8 +578,9 @@ def has_incremental_optimizer(estimator) -> bool:
 
 def _check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
     """Sample weights as a fresh array of ``dtype``: ones if None, else checked
-    (in float64); weights whose sum would overflow (near 1e308) are divided by
-    their maximum, since ``J`` does not depend on their scale."""
+    (in float64); weights beyond 1e30 or below 1e-30 (whose sums may overflow,
+    or which float32 cannot hold) are divided by their maximum, since ``J``
+    does not depend on their scale."""
     if sample_weight is None:
         return np.ones(n_samples, dtype=dtype)
     if isinstance(sample_weight, Real):
@@ -593,6 +597,8 @@ def _check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
         raise ValueError("Negative values in sample_weight are not allowed.")
     if not np.any(sample_weight > 0):
         raise ValueError("Sample weights must contain at least one non-zero number.")
-    if sample_weight.max() > 1e100:  # sums of such weights may overflow
-        sample_weight = sample_weight / sample_weight.max()
+    positive = sample_weight[sample_weight > 0]
+    if positive.max() > 1e30 or positive.min() < 1e-30:
+        # Sums of such weights may overflow, and float32 cannot hold them.
+        sample_weight = sample_weight / positive.max()
     return np.array(sample_weight, dtype=dtype)

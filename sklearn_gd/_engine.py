@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._model import flatten
+from ._model import flatten, unflatten
 
 # A run ends diverged if its final objective is this many times its start's
 # (or the yardstick's), even while still finite: a sane run never ends that
@@ -39,14 +39,13 @@ DIVERGENCE_FACTOR = 1e6
 # the best constant can only go down).
 WORSE_SHARE = 0.1
 
-# A run has stalled if its objective fell by less than this share of the
-# start's while the gradient kept this share of its size at the start: the
-# steps were too small to get anywhere (a step of 1e-30, tiny features).
+# A new run has stalled if its objective fell by less than this share of the
+# start's, and by less than a tenth of one well-sized gradient step's
+# decrease, where that step would gain at least STALL_STEP_SHARE of J
+# (_stalled): the steps were too small to get anywhere (a step of 1e-30,
+# tiny features).
 PROGRESS_SHARE = 0.01
-STALL_GRADIENT_SHARE = 0.5
-# ... unless the start was (nearly) an optimum: a gradient under this share of
-# a new fit's (_stalled).
-STATIONARY_SHARE = 0.01
+STALL_STEP_SHARE = 1e-3
 
 # The samples the gradient's size is measured on (gradient_size).
 GRADIENT_SAMPLE = 1024
@@ -124,6 +123,10 @@ class TrainingState:
     # The size of the gradient where training started (StepContext), fixed at
     # the first mini-batch run for the same reason.
     gradient_unit: float | None = None
+    # The mean sample weight of the first run's training samples: weights are
+    # taken relative to it (relative_weights), so that a later partial_fit
+    # chunk of heavier samples weighs more.
+    weight_scale: float = 1.0
     optimizer_state: Any = None
     # What optimizer_state was made for (the solver decides when it is stale).
     optimizer_key: Any = None
@@ -141,6 +144,7 @@ class TrainingState:
     def copy(self) -> TrainingState:
         """A copy that training can update without touching this state."""
         new = copy.copy(self)
+        new.model = copy.copy(self.model)  # its buffers are its own
         new.params = [param.copy() for param in self.params]
         new.optimizer_state = copy.deepcopy(self.optimizer_state)
         new.penalty_totals = copy.deepcopy(self.penalty_totals)
@@ -165,9 +169,9 @@ class Scales(NamedTuple):
         error's their square); an absolute ``tol`` would stop small units at
         once.
     gradient : float
-        The root mean square of the gradient's entries (:func:`gradient_size`):
-        what "little progress" compares the end's with, and the unit of the
-        scale-free optimizers' ``eps`` (:class:`StepContext`; 1 where it is 0).
+        The root mean square of the gradient's entries on the first samples
+        (:func:`gradient_size`): the unit of the scale-free optimizers'
+        ``eps`` (:class:`StepContext`; 1 where it is 0).
 
     The yardstick of divergence (:func:`yardstick`) is measured only where
     the run's end calls for it.
@@ -190,19 +194,12 @@ class RunReport(NamedTuple):
     stalled: bool
 
 
-def relative_weights(sample_weight: np.ndarray) -> np.ndarray | None:
-    """Sample weights divided by their mean, or None where all are equal.
-
-    Weights whose sum overflows (near 1e308) are divided by their maximum
-    first: ``J`` does not depend on the weights' scale.
-    """
-    if np.all(sample_weight == sample_weight[0]):
+def relative_weights(sample_weight: np.ndarray, scale: float) -> np.ndarray | None:
+    """Sample weights divided by ``scale`` (the training state's
+    ``weight_scale``), or None where all of them equal it."""
+    if np.all(sample_weight == scale):
         return None
-    mean = sample_weight.mean()
-    if not np.isfinite(mean):
-        sample_weight = sample_weight / sample_weight.max()
-        mean = sample_weight.mean()
-    return sample_weight / mean
+    return sample_weight / scale
 
 
 def measure_scales(objective, params, data: TrainingData) -> Scales:
@@ -226,15 +223,17 @@ def measure_scales(objective, params, data: TrainingData) -> Scales:
     )
 
 
-def gradient_size(objective, params, data: TrainingData) -> tuple[float, bool]:
+def gradient_size(
+    objective, params, data: TrainingData, n_rows: int = GRADIENT_SAMPLE
+) -> tuple[float, bool]:
     """The root mean square of ``J``'s gradient at ``params``, and whether the
-    gradient is finite.
+    gradient is finite, on the first ``n_rows`` samples.
 
-    Taken on the first ``GRADIENT_SAMPLE`` samples: a size, not a direction,
-    and a full backward pass at both ends of every run would cost a
-    noticeable share of a short fit.
+    By default ``GRADIENT_SAMPLE`` of them: a size, not a direction, for
+    ``eps``'s unit and the check for non-finite values at every start, where
+    a full backward pass would cost a noticeable share of a short fit.
     """
-    rows = slice(0, GRADIENT_SAMPLE)
+    rows = slice(0, n_rows)
     weight = None if data.weight is None else data.weight[rows]
     flat_gradient, gradients = flatten([np.zeros_like(param) for param in params])
     objective.value_and_gradient(
@@ -302,6 +301,9 @@ def train(
         If the run diverged (:func:`check_not_diverged`).
     """
     scales = measure_scales(objective, state.params, data)
+    # A new run (not a partial_fit that continues one) keeps its start, which
+    # the judgement of a stall compares with (_stalled).
+    start = [param.copy() for param in state.params] if state.t == 0 else None
     converged = solver.run(
         objective,
         state,
@@ -313,49 +315,61 @@ def train(
         validation=validation,
         verbose=verbose,
     )
-    return judge_end(objective, state, data, scales, converged, solver)
+    return judge_end(objective, state, data, scales, converged, solver, start)
 
 
-def judge_end(objective, state, data, scales: Scales, converged: bool, solver):
+def judge_end(objective, state, data, scales, converged, solver, start=None):
     """Measure ``J`` at the final parameters and judge the run against its
-    start: raise if it diverged; else report whether it stalled."""
+    start: raise if it diverged; else report whether it stalled (for a new
+    run, whose initial parameters are ``start``)."""
     end = objective.value(state.params, data.X, data.Y, data.weight)
     reference = abs(scales.start)
     if scales.start == 0 or not end <= DIVERGENCE_FACTOR * reference:
         reference = yardstick(objective, data, scales.start)
     check_not_diverged(end, scales.start, reference, state.n_iter, solver)
     stalled = False
-    if end > scales.start - PROGRESS_SHARE * abs(scales.start):
-        stalled = end == scales.start or _stalled(objective, state, data, scales)
+    if start is not None and end > scales.start - PROGRESS_SHARE * abs(scales.start):
+        decrease = scales.start - end
+        stalled = _stalled(objective, start, data, decrease, scales.start)
     return RunReport(converged, scales.start, end, reference, stalled)
 
 
-def _stalled(objective, state, data, scales: Scales) -> bool:
-    """For a run whose objective barely fell: is its gradient still about as
-    large as at its start, while the start was no optimum?
+def _stalled(objective, start, data, decrease: float, start_value: float) -> bool:
+    """For a new run whose objective barely fell: did it fall by less than a
+    tenth of what one well-sized gradient step from its start would give?
 
-    A start counts as no optimum if its gradient is at least
-    ``STATIONARY_SHARE`` of a new fit's (at the model's initial parameters):
-    a ``partial_fit`` or warm start that continues from an optimum has
-    nowhere to go. A subgradient (kinks) need not shrink at an optimum, so
-    only a smooth loss is judged.
+    That step's decrease is ``‖g‖² / (2 κ)``, with ``g`` the gradient at the
+    start and ``κ`` the curvature along it (a finite difference of gradients).
+    A start where even that step gains under ``STALL_STEP_SHARE`` of ``J`` (a
+    warm start at the optimum, a constant model that is nearly optimal)
+    is no stall. Only smooth objectives are judged: with kinks (hinge, L1's
+    zeros) a gradient step is no yardstick.
     """
-    if not objective.loss.is_smooth:
+    if not (objective.loss.is_smooth and objective.nonsmooth_part(start) is None):
         return False
-    end_gradient, _ = gradient_size(objective, state.params, data)
-    if end_gradient < STALL_GRADIENT_SHARE * scales.gradient:
+    gradient = _full_gradient(objective, start, data)
+    squared = float(gradient @ gradient)
+    if not squared > 0:
         return False
-    Y = data.Y
-    weight = np.ones(len(Y)) if data.weight is None else data.weight
-    params = objective.model.init(
-        data.X.shape[1],
-        Y.shape[1],
-        objective.loss.constant(Y, weight),
-        np.random.RandomState(0),
-        Y.dtype,
-    )
-    new_fit_gradient, _ = gradient_size(objective, params, data)
-    return scales.gradient >= STATIONARY_SHARE * new_fit_gradient
+    direction = -gradient / np.sqrt(squared)
+    flat_start, _ = flatten(start)
+    size = max(1.0, float(np.sqrt(np.mean(np.square(flat_start, dtype=float)))))
+    probe = 1e-4 * size
+    moved = unflatten(flat_start + probe * direction, start)
+    curvature = (_full_gradient(objective, moved, data) - gradient) @ direction
+    curvature /= probe
+    if not curvature > 0:
+        return False
+    one_step = squared / (2 * curvature)
+    return one_step >= STALL_STEP_SHARE * abs(start_value) and decrease < 0.1 * one_step
+
+
+def _full_gradient(objective, params, data) -> np.ndarray:
+    """``J``'s gradient at ``params`` on all training samples, flat, float64."""
+    params = [np.asarray(param, dtype=float) for param in params]
+    flat_gradient, gradients = flatten([np.zeros_like(param) for param in params])
+    objective.value_and_gradient(params, data.X, data.Y, data.weight, gradients)
+    return flat_gradient
 
 
 def check_not_diverged(
@@ -439,8 +453,8 @@ def run_warnings(report: RunReport, owner: str, tol, max_iter: int, solver):
     if report.stalled:
         return [
             f"{owner} made no progress: the objective went from {start:.6g} to "
-            f"{end:.6g} while its gradient stayed about as large as where training "
-            f"started. The steps are too small for the scale of the problem; try "
-            f"{solver.stall_advice()}, or scaling X."
+            f"{end:.6g}, less than a tenth of what one well-sized gradient step "
+            f"from the start gains. The steps are too small for the scale of the "
+            f"problem; try {solver.stall_advice()}, or scaling X."
         ]
     return []

@@ -916,3 +916,47 @@ def test_learning_rate_rejects_other_strings():
     estimator, X, y = build("regressor")
     with pytest.raises(ValueError, match="learning_rate.*'auto'"):
         estimator.set_params(learning_rate="fast").fit(X, y)
+
+
+@pytest.mark.parametrize("scale", [1e39, 1e-46])
+def test_float32_fits_take_weights_of_any_scale(scale):
+    # Found in review: weights past float32's range became inf (an error
+    # blaming the loss) or 0 ("all samples have zero weight").
+    X, y = regression_data()
+    weights = np.random.RandomState(0).uniform(1, 3, len(y))
+    X32 = X.astype(np.float32)
+    unit = GDRegressor(random_state=0).fit(X32, y, sample_weight=weights)
+    scaled = GDRegressor(random_state=0).fit(X32, y, sample_weight=weights * scale)
+    assert_allclose(scaled.coef_, unit.coef_, rtol=1e-5)
+
+
+def test_partial_fit_weighs_chunks_against_each_other():
+    # Found in review: each chunk's weights were taken relative to the
+    # chunk's own mean, so a chunk of uniformly heavier samples counted as
+    # much as a light one. Weights are now relative to the first chunk's.
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 2)
+    intercepts = {}
+    for heavy in (1.0, 9.0):
+        model = GDRegressor(optimizer="adam", learning_rate=0.05, random_state=0)
+        for _ in range(100):
+            model.partial_fit(X, np.zeros(200), sample_weight=np.ones(200))
+            model.partial_fit(X, np.full(200, 10.0), sample_weight=np.full(200, heavy))
+        intercepts[heavy] = model.intercept_[0]
+    # The weighted mean target is 5 for equal weights and 9 for 1:9.
+    assert intercepts[1.0] == pytest.approx(5, abs=1.5)
+    assert intercepts[9.0] > intercepts[1.0] + 2
+
+
+def test_auto_reads_a_default_schedule_object_as_the_default():
+    # Found in review: schedule=Constant() switched "auto" to Adam, unlike
+    # schedule="constant"; a grid over schedule objects changed the solver.
+    from sklearn_gd.schedules import Constant, Cosine
+
+    X, y = regression_data()
+    assert type(GDRegressor(schedule=Constant()).fit(X, y).optimizer_).__name__ == (
+        "LBFGS"
+    )
+    assert type(GDRegressor(schedule=Cosine()).fit(X, y).optimizer_).__name__ == (
+        "Adam"
+    )
