@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from ._model import flatten, unflatten
 
@@ -300,22 +301,23 @@ def train(
     ValueError
         If the run diverged (:func:`check_not_diverged`).
     """
-    scales = measure_scales(objective, state.params, data)
-    # A new run (not a partial_fit that continues one) keeps its start, which
-    # the judgement of a stall compares with (_stalled).
-    start = [param.copy() for param in state.params] if state.t == 0 else None
-    converged = solver.run(
-        objective,
-        state,
-        data,
-        scales,
-        max_epochs=max_epochs,
-        tol=tol,
-        rng=rng,
-        validation=validation,
-        verbose=verbose,
-    )
-    return judge_end(objective, state, data, scales, converged, solver, start)
+    with single_blas_thread():
+        scales = measure_scales(objective, state.params, data)
+        # A new run (not a partial_fit that continues one) keeps its start,
+        # which the judgement of a stall compares with (_stalled).
+        start = [param.copy() for param in state.params] if state.t == 0 else None
+        converged = solver.run(
+            objective,
+            state,
+            data,
+            scales,
+            max_epochs=max_epochs,
+            tol=tol,
+            rng=rng,
+            validation=validation,
+            verbose=verbose,
+        )
+        return judge_end(objective, state, data, scales, converged, solver, start)
 
 
 def judge_end(objective, state, data, scales, converged, solver, start=None):
@@ -370,6 +372,24 @@ def _full_gradient(objective, params, data) -> np.ndarray:
     flat_gradient, gradients = flatten([np.zeros_like(param) for param in params])
     objective.value_and_gradient(params, data.X, data.Y, data.weight, gradients)
     return flat_gradient
+
+
+_blas_controller: ThreadpoolController | None = None
+
+
+def single_blas_thread():
+    """A context that limits BLAS to one thread for a run.
+
+    Every product of a run is a matrix-vector or thin matrix product, bound
+    by memory traffic: a second BLAS thread was measured slower at every size
+    tried, full batch included, and much slower beside another busy process
+    (docs/benchmarks.md). The controller, whose creation inspects every loaded
+    library, is made once per process.
+    """
+    global _blas_controller
+    if _blas_controller is None:
+        _blas_controller = ThreadpoolController()
+    return _blas_controller.limit(limits=1, user_api="blas")
 
 
 def check_not_diverged(

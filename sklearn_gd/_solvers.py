@@ -17,11 +17,9 @@ judgements (``divergence_advice``, ``worse_advice``,
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from ._batches import BatchSource
 from ._engine import check_finite
@@ -34,23 +32,6 @@ from .optimizers import FullBatchOptimizer, StepContext
 # mid-swing far from the optimum; scikit-learn's SGD never meets this, as its
 # epochs are n_samples updates long.
 MIN_PLATEAU_UPDATES = 50
-
-_blas_controller: ThreadpoolController | None = None
-
-
-def single_blas_thread():
-    """A context that limits BLAS to one thread.
-
-    Mini-batch products are too small to gain from BLAS threads, and waking
-    them costs more than the work (much more with another busy process, as
-    under GridSearchCV with n_jobs). The controller, whose creation inspects
-    every loaded library, is made once per process.
-    """
-    global _blas_controller
-    if _blas_controller is None:
-        _blas_controller = ThreadpoolController()
-    return _blas_controller.limit(limits=1, user_api="blas")
-
 
 def make_solver(optimizer, **settings):
     """The solver that drives ``optimizer``: full batch for a
@@ -156,9 +137,7 @@ class MiniBatchSolver:
         tol = None if tol is None else tol * (1 if validation else scales.tolerance)
         plateau = Plateau(tol, self.n_iter_no_change, validation is not None)
         best, converged = _BestEpoch(), False
-        mini_batches = batch_size < data.X.shape[0]
-        threads = single_blas_thread() if mini_batches else contextlib.nullcontext()
-        with threads, _quiet_floats():
+        with _quiet_floats():
             for _ in range(max_epochs):
                 estimate, lr = self._run_epoch(
                     objective, state, flat, gradient, batches, rng
