@@ -1,7 +1,8 @@
 """The two solvers behind one interface: mini-batch and full batch.
 
-A solver is built from the estimator's parameters by :func:`make_solver` and
-runs on a :class:`~sklearn_gd._engine.TrainingState` through
+A solver is built from the estimator's parameters (``BaseGD._make_solver``:
+full batch for a :class:`~sklearn_gd.optimizers.FullBatchOptimizer`, else
+mini-batch) and runs on a :class:`~sklearn_gd._engine.TrainingState` through
 ``run(objective, state, data, scales, *, max_epochs, tol, rng, validation,
 verbose) -> converged``. It also words its own advice for the engine's
 judgements (``divergence_advice``, ``worse_advice``,
@@ -32,18 +33,6 @@ from .optimizers import FullBatchOptimizer, StepContext
 # mid-swing far from the optimum; scikit-learn's SGD never meets this, as its
 # epochs are n_samples updates long.
 MIN_PLATEAU_UPDATES = 50
-
-def make_solver(optimizer, **settings):
-    """The solver that drives ``optimizer``: full batch for a
-    :class:`~sklearn_gd.optimizers.FullBatchOptimizer`, else mini-batch.
-
-    ``settings`` are :class:`MiniBatchSolver`'s other parameters (unused by
-    the full-batch solver).
-    """
-    if isinstance(optimizer, FullBatchOptimizer):
-        return FullBatchSolver(optimizer)
-    return MiniBatchSolver(optimizer, **settings)
-
 
 class Plateau:
     """scikit-learn SGD's stopping rule, on any monitored quantity.
