@@ -9,8 +9,8 @@ the run is made from those two, whatever the solver:
 - the run diverged if the final objective is not finite or more than
   ``DIVERGENCE_FACTOR`` times the start's (:class:`Scales`);
 - it made the fit worse if the final objective is clearly above the start's;
-- it made no progress if the final objective equals the start's although the
-  start was not stationary.
+- it made no progress if, in a new run, the objective barely fell where one
+  well-sized gradient step from the start would have gained much more.
 
 The engine knows nothing of labels, targets' shapes or scikit-learn: the
 estimators hand it arrays (``X``, encoded targets ``Y``, relative sample
@@ -55,8 +55,8 @@ GRADIENT_SAMPLE = 1024
 class TrainingData(NamedTuple):
     """The samples a run trains on.
 
-    ``weight``: sample weights relative to their mean (:func:`relative_weights`),
-    or None where all are equal.
+    ``weight``: sample weights relative to the training state's
+    ``weight_scale`` (:func:`relative_weights`), or None where all equal it.
     """
 
     X: Any
