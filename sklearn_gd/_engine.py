@@ -100,9 +100,6 @@ class Curve:
         view.flags.writeable = False
         return view
 
-    def __len__(self) -> int:
-        return self._length
-
 
 @dataclass
 class _CurveStore:
@@ -234,14 +231,9 @@ def gradient_size(
     ``eps``'s unit and the check for non-finite values at every start, where
     a full backward pass would cost a noticeable share of a short fit.
     """
-    rows = slice(0, n_rows)
-    weight = None if data.weight is None else data.weight[rows]
-    flat_gradient, gradients = flatten([np.zeros_like(param) for param in params])
-    objective.value_and_gradient(
-        params, data.X[rows], data.Y[rows], weight, gradients
-    )
-    size = float(np.sqrt(np.mean(np.square(flat_gradient, dtype=float))))
-    return size, bool(np.isfinite(flat_gradient).all())
+    gradient = _flat_gradient(objective, params, data, slice(0, n_rows))
+    size = float(np.sqrt(np.mean(np.square(gradient, dtype=float))))
+    return size, bool(np.isfinite(gradient).all())
 
 
 def yardstick(objective, data: TrainingData, start: float) -> float:
@@ -253,9 +245,7 @@ def yardstick(objective, data: TrainingData, start: float) -> float:
     sizes = [abs(start)]
     for value in (0.0, 1.0):
         losses = objective.loss.value(data.Y, np.full_like(data.Y, value))
-        weight = data.weight
-        total = losses.mean() if weight is None else weight @ losses / len(losses)
-        sizes.append(float(total))
+        sizes.append(objective.data_term(losses, data.weight))
     return max(size for size in sizes if math.isfinite(size))
 
 
@@ -349,7 +339,9 @@ def _stalled(objective, start, data, decrease: float, start_value: float) -> boo
     """
     if not (objective.loss.is_smooth and objective.nonsmooth_part(start) is None):
         return False
-    gradient = _full_gradient(objective, start, data)
+    # In float64: the curvature is a difference of nearby gradients.
+    start = [np.asarray(param, dtype=float) for param in start]
+    gradient = _flat_gradient(objective, start, data)
     squared = float(gradient @ gradient)
     if not squared > 0:
         return False
@@ -358,7 +350,7 @@ def _stalled(objective, start, data, decrease: float, start_value: float) -> boo
     size = max(1.0, float(np.sqrt(np.mean(np.square(flat_start, dtype=float)))))
     probe = 1e-4 * size
     moved = unflatten(flat_start + probe * direction, start)
-    curvature = (_full_gradient(objective, moved, data) - gradient) @ direction
+    curvature = (_flat_gradient(objective, moved, data) - gradient) @ direction
     curvature /= probe
     if not curvature > 0:
         return False
@@ -366,11 +358,14 @@ def _stalled(objective, start, data, decrease: float, start_value: float) -> boo
     return one_step >= STALL_STEP_SHARE * abs(start_value) and decrease < 0.1 * one_step
 
 
-def _full_gradient(objective, params, data) -> np.ndarray:
-    """``J``'s gradient at ``params`` on all training samples, flat, float64."""
-    params = [np.asarray(param, dtype=float) for param in params]
+def _flat_gradient(objective, params, data, rows=slice(None)) -> np.ndarray:
+    """``J``'s gradient at ``params`` on the samples ``rows`` (all by default),
+    as one flat vector in the parameters' dtype."""
+    weight = None if data.weight is None else data.weight[rows]
     flat_gradient, gradients = flatten([np.zeros_like(param) for param in params])
-    objective.value_and_gradient(params, data.X, data.Y, data.weight, gradients)
+    objective.value_and_gradient(
+        params, data.X[rows], data.Y[rows], weight, gradients
+    )
     return flat_gradient
 
 

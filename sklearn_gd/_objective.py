@@ -85,11 +85,7 @@ class Objective:
         raw, _ = self.model.forward(params, X)
         losses = self.loss.value(Y, raw)
         self._check_shape("value", losses, (raw.shape[0],))
-        if weight is None:
-            data = float(np.mean(losses))
-        else:
-            data = float(weight @ losses) / len(losses)
-        return data + self.penalty_value(params)
+        return self.data_term(losses, weight) + self.penalty_value(params)
 
     def value_and_gradient(
         self,
@@ -108,11 +104,10 @@ class Objective:
         losses, grad_raw = self.loss.value_and_gradient(Y, raw)
         self._check_shape("value", losses, (raw.shape[0],))
         self._check_shape("gradient", grad_raw, raw.shape)
+        data = self.data_term(losses, weight)
         if weight is None:
-            data = float(losses.sum()) / len(losses)
             grad_raw *= 1.0 / len(losses)
         else:
-            data = float(weight @ losses) / len(losses)
             grad_raw *= (weight * (1.0 / len(losses)))[:, np.newaxis]
         self.model.backward(params, cache, grad_raw, out=grads)
         if self.alpha:
@@ -120,6 +115,14 @@ class Objective:
                 if is_weight:
                     grad += self.alpha * self.penalty.gradient(param)
         return data + self.penalty_value(params)
+
+    @staticmethod
+    def data_term(losses: np.ndarray, weight) -> float:
+        """``sum_i r_i L_i / n``: the per-sample ``losses`` averaged with the
+        relative weights ``weight`` (None: unit weights)."""
+        if weight is None:
+            return float(losses.sum()) / len(losses)
+        return float(weight @ losses) / len(losses)
 
     def _check_shape(self, what: str, array, shape: tuple) -> None:
         """Name the loss, not numpy, when a (custom) loss returns a wrong shape."""

@@ -119,17 +119,22 @@ class MiniBatchSolver:
         stopped them."""
         flat, state.params = flatten(state.params)
         self._prepare_optimizer(objective, state, flat, scales)
+        nonsmooth = objective.nonsmooth_part(state.params)
+        if nonsmooth is not None and (
+            state.penalty_totals is None or len(state.penalty_totals[0]) != len(flat)
+        ):
+            state.penalty_totals = (np.zeros_like(flat), np.zeros_like(flat))
         grad_flat = np.empty_like(flat)
         gradient = (grad_flat, unflatten(grad_flat, state.params))
         batch_size = min(self.batch_size, data.X.shape[0])
         batches = BatchSource(data.X, data.Y, data.weight, batch_size, self.shuffle)
         tol = None if tol is None else tol * (1 if validation else scales.tolerance)
         plateau = Plateau(tol, self.n_iter_no_change, validation is not None)
-        best, converged = _BestEpoch(), False
+        best, converged = _BestEpoch(flat), False
         with _quiet_floats():
             for _ in range(max_epochs):
                 estimate, lr = self._run_epoch(
-                    objective, state, flat, gradient, batches, rng
+                    objective, state, flat, gradient, nonsmooth, batches, rng
                 )
                 monitored = self._end_epoch(
                     objective, state, estimate, lr, validation, best, verbose
@@ -137,7 +142,7 @@ class MiniBatchSolver:
                 if plateau.reached(monitored, state.t) and self._stop(state, plateau):
                     converged = True
                     break
-        best.restore(flat)
+        best.restore()
         return converged
 
     def _prepare_optimizer(self, objective, state, flat, scales) -> None:
@@ -164,20 +169,16 @@ class MiniBatchSolver:
             state.optimizer_key = key
 
     def _run_epoch(
-        self, objective, state, flat, gradient, batches, rng
+        self, objective, state, flat, gradient, nonsmooth, batches, rng
     ) -> tuple[float, float]:
         """One pass over the data; the objective's estimate and the last step.
 
         ``gradient`` is the flat gradient buffer and its views shaped as the
-        parameters. The estimate averages each batch's ``J`` at the parameters
-        it saw, before its update.
+        parameters; ``nonsmooth`` the penalty's non-smooth part (or None),
+        whose cumulative prox follows each update. The estimate averages each
+        batch's ``J`` at the parameters it saw, before its update.
         """
         grad_flat, grads = gradient
-        nonsmooth = objective.nonsmooth_part(state.params)
-        if nonsmooth is not None and (
-            state.penalty_totals is None or len(state.penalty_totals[0]) != len(flat)
-        ):
-            state.penalty_totals = (np.zeros_like(flat), np.zeros_like(flat))
         total, lr = 0.0, math.nan
         for X, Y, weight in batches.epoch(rng):
             value = objective.value_and_gradient(state.params, X, Y, weight, grads)
@@ -258,19 +259,21 @@ class MiniBatchSolver:
 
 
 class _BestEpoch:
-    """The parameters of the epoch with the best validation score so far."""
+    """A copy of the flat parameter vector ``flat`` at the epoch with the
+    best validation score so far."""
 
-    def __init__(self) -> None:
+    def __init__(self, flat: np.ndarray) -> None:
+        self.source = flat
         self.flat = None
 
     def offer(self, score: float, state) -> None:
         if state.best_validation_score is None or score > state.best_validation_score:
             state.best_validation_score = score
-            self.flat = np.concatenate([np.ravel(p) for p in state.params])
+            self.flat = self.source.copy()
 
-    def restore(self, flat: np.ndarray) -> None:
+    def restore(self) -> None:
         if self.flat is not None:
-            flat[:] = self.flat
+            self.source[:] = self.flat
 
 
 class FullBatchSolver:
