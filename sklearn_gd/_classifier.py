@@ -111,9 +111,9 @@ class GDClassifier(ClassifierMixin, BaseGD):
     t_ : int
         Update steps taken.
     loss_curve_ : ndarray of shape (n_iter_,)
-        Objective per epoch: each mini-batch's ``J`` (data term and
-        ``alpha R(W)``) at the parameters it saw, before its update, averaged
-        over the epoch's samples; for ``lbfgs``, ``J`` after each iteration.
+        Objective ``J`` (data term and ``alpha R(W)``) at each epoch's end,
+        on all training samples (on 10,000 evenly spaced ones beyond that);
+        for ``lbfgs`` and ``fista``, ``J`` after each iteration.
     learning_rate_curve_ : ndarray of shape (n_iter_,)
         Step size of each epoch's last update (NaN for ``lbfgs``).
     validation_scores_ : ndarray of shape (n_iter_,) or None

@@ -34,6 +34,10 @@ from .optimizers import FullBatchOptimizer, StepContext
 # epochs are n_samples updates long.
 MIN_PLATEAU_UPDATES = 50
 
+# The end-of-epoch objective is taken on at most this many training samples,
+# evenly spaced (one forward pass over them per epoch).
+MONITOR_MAX_SAMPLES = 10_000
+
 class Plateau:
     """scikit-learn SGD's stopping rule, on any monitored quantity.
 
@@ -131,13 +135,15 @@ class MiniBatchSolver:
         tol = None if tol is None else tol * (1 if validation else scales.tolerance)
         plateau = Plateau(tol, self.n_iter_no_change, validation is not None)
         best, converged = _BestEpoch(flat), False
+        monitor = _monitor_samples(data)
         with _quiet_floats():
             for _ in range(max_epochs):
-                estimate, lr = self._run_epoch(
+                lr = self._run_epoch(
                     objective, state, flat, gradient, nonsmooth, batches, rng
                 )
+                value = objective.value(state.params, *monitor)
                 monitored = self._end_epoch(
-                    objective, state, estimate, lr, validation, best, verbose
+                    objective, state, value, lr, validation, best, verbose
                 )
                 if plateau.reached(monitored, state.t) and self._stop(state, plateau):
                     converged = True
@@ -170,19 +176,17 @@ class MiniBatchSolver:
 
     def _run_epoch(
         self, objective, state, flat, gradient, nonsmooth, batches, rng
-    ) -> tuple[float, float]:
-        """One pass over the data; the objective's estimate and the last step.
+    ) -> float:
+        """One pass over the data; returns the last update's step size.
 
         ``gradient`` is the flat gradient buffer and its views shaped as the
         parameters; ``nonsmooth`` the penalty's non-smooth part (or None),
-        whose cumulative prox follows each update. The estimate averages each
-        batch's ``J`` at the parameters it saw, before its update.
+        whose cumulative prox follows each update.
         """
         grad_flat, grads = gradient
-        total, lr = 0.0, math.nan
+        lr = math.nan
         for X, Y, weight in batches.epoch(rng):
-            value = objective.value_and_gradient(state.params, X, Y, weight, grads)
-            total += value * len(Y)
+            objective.value_and_gradient(state.params, X, Y, weight, grads)
             base = self.learning_rate * state.lr_multiplier
             lr = float(
                 self.schedule.value(state.t, base, state.n_steps, objective.alpha)
@@ -193,17 +197,16 @@ class MiniBatchSolver:
                 step = self.optimizer.step_size(state.optimizer_state, step_lr)
                 nonsmooth.cumulative_prox(flat, step, *state.penalty_totals)
             state.t += 1
-        return total / batches.n_samples, lr
+        return lr
 
-    def _end_epoch(self, objective, state, estimate, lr, validation, best, verbose):
-        """Check and record an epoch; return the quantity the plateau rule watches."""
+    def _end_epoch(self, objective, state, value, lr, validation, best, verbose):
+        """Check and record an epoch that ended at objective ``value``; return
+        the quantity the plateau rule watches."""
         state.n_iter += 1
-        check_finite(
-            state.n_iter, estimate, state.params, state.optimizer_state, self
-        )
-        state.loss_curve.append(estimate)
+        check_finite(state.n_iter, value, state.params, state.optimizer_state, self)
+        state.loss_curve.append(value)
         state.learning_rate_curve.append(lr)
-        monitored = estimate
+        monitored = value
         if validation is None:
             state.validation_scores.append(math.nan)
         else:
@@ -213,7 +216,7 @@ class MiniBatchSolver:
             best.offer(monitored, state)
         if verbose:
             print(
-                f"-- Epoch {state.n_iter}: objective {estimate:.6g}, "
+                f"-- Epoch {state.n_iter}: objective {value:.6g}, "
                 f"step size {lr:.3g}, updates {state.t}"
             )
         return monitored
@@ -256,6 +259,19 @@ class MiniBatchSolver:
             f"improving by tol={tol} (relative where the objective at the start "
             "is below 1); consider increasing max_iter or learning_rate."
         )
+
+
+def _monitor_samples(data) -> tuple:
+    """The samples the end-of-epoch objective is taken on: all of them, or
+    ``MONITOR_MAX_SAMPLES`` evenly spaced ones (a fixed set, so that epochs
+    compare exactly; evenly spaced, so that data sorted by class or target
+    is sampled across its range)."""
+    n_samples = data.X.shape[0]
+    if n_samples <= MONITOR_MAX_SAMPLES:
+        return data.X, data.Y, data.weight
+    rows = np.linspace(0, n_samples - 1, MONITOR_MAX_SAMPLES).astype(np.intp)
+    weight = None if data.weight is None else data.weight[rows]
+    return data.X[rows], data.Y[rows], weight
 
 
 class _BestEpoch:

@@ -160,9 +160,6 @@ def test_perceptron_with_a_huge_step_warns_or_raises(optimizer):
 @pytest.mark.parametrize(
     "estimator, x_scale, y_scale",
     [
-        # Adam moves each weight by ~learning_rate whatever the gradient: a
-        # fixed 0.05 is far too much for targets of size 1e-4 ("auto" adapts).
-        (GDRegressor(learning_rate=0.05, random_state=0), 1.0, 1e-4),
         # Plain SGD with a huge step on a bounded-gradient loss: no blow-up
         # (_engine.DIVERGENCE_FACTOR is not reached), but far worse than the mean.
         (
@@ -173,7 +170,7 @@ def test_perceptron_with_a_huge_step_warns_or_raises(optimizer):
             1.0,
         ),
     ],
-    ids=["adam-tiny-targets", "sgd-huber-huge-step"],
+    ids=["sgd-huber-huge-step"],
 )
 def test_fit_worse_than_the_constant_it_started_from_warns(estimator, x_scale, y_scale):
     rng = np.random.RandomState(0)
@@ -215,9 +212,26 @@ def test_near_constant_target_is_not_reported_as_divergence():
     rng = np.random.RandomState(0)
     X = rng.randn(200, 3)
     y = 5 + 1e-6 * rng.randn(200)
-    with pytest.warns(ConvergenceWarning, match="best constant model"):
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
         estimator = GDRegressor(learning_rate=0.05, random_state=0).fit(X, y)
     assert np.isfinite(estimator.coef_).all()
+    assert not any("diverge" in str(warning.message) for warning in record)
+    # Judged on the exact end-of-epoch objective, the run goes on until Adam's
+    # steps have settled at the constant.
+    assert estimator.score(X, y) > -1e-2
+
+
+def test_fixed_adam_step_far_too_large_for_tiny_targets_still_fits():
+    # A fixed step of 0.05 is ~500 times the weights to reach (targets of
+    # size 1e-4). The plateau rule used to stop on the average of pre-update
+    # batch objectives, at R2 < 0; on the exact objective it goes on until
+    # Adam's second moments have shrunk its steps.
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 3)
+    y = 1e-4 * (X @ [1.0, -2.0, 0.5] + 0.1 * rng.randn(200))
+    estimator = GDRegressor(learning_rate=0.05, random_state=0).fit(X, y)
+    assert estimator.score(X, y) > 0.99
 
 
 def test_warm_start_far_from_new_targets_is_not_called_divergence():

@@ -63,6 +63,37 @@ def test_plateau_tol_follows_small_units_despite_an_offset(optimizer):
     assert estimator.fit(X, target).score(X, target) > 0.995
 
 
+def _ridge_objective(estimator, X, y, weight=None):
+    residual = estimator.predict(X) - y
+    return np.average(0.5 * residual**2, weights=weight) + 0.5 * estimator.alpha * (
+        estimator.coef_ @ estimator.coef_
+    )
+
+
+def test_loss_curve_is_the_exact_objective_at_each_epochs_end():
+    X, y = make_regression(n_samples=300, n_features=5, noise=1.0, random_state=0)
+    weight = np.random.RandomState(0).uniform(0.5, 2.0, size=300)
+    estimator = GDRegressor(optimizer="sgd", max_iter=3, tol=None, random_state=0)
+    for n_epochs in (1, 2, 3):
+        estimator.set_params(max_iter=n_epochs).fit(X, y, sample_weight=weight)
+        assert_allclose(
+            estimator.loss_curve_[-1], _ridge_objective(estimator, X, y, weight)
+        )
+
+
+def test_end_of_epoch_objective_is_taken_on_evenly_spaced_rows_of_large_data(
+    monkeypatch,
+):
+    monkeypatch.setattr("sklearn_gd._solvers.MONITOR_MAX_SAMPLES", 40)
+    X, y = make_regression(n_samples=200, n_features=5, noise=1.0, random_state=0)
+    estimator = GDRegressor(optimizer="sgd", max_iter=2, tol=None, random_state=0)
+    estimator.fit(X, y)
+    rows = np.linspace(0, 199, 40).astype(int)
+    assert_allclose(
+        estimator.loss_curve_[-1], _ridge_objective(estimator, X[rows], y[rows])
+    )
+
+
 @task_params
 def test_convergence_warning_when_max_iter_is_hit(task):
     estimator, X, y = build(task, max_iter=2, tol=1e-4, random_state=0)
