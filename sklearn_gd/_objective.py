@@ -104,17 +104,32 @@ class Objective:
         losses, grad_raw = self.loss.value_and_gradient(Y, raw)
         self._check_shape("value", losses, (raw.shape[0],))
         self._check_shape("gradient", grad_raw, raw.shape)
-        data = self.data_term(losses, weight)
+        self._backward(params, cache, grad_raw, weight, grads)
+        return self.data_term(losses, weight) + self.penalty_value(params)
+
+    def gradient(
+        self, params: list[np.ndarray], X, Y: np.ndarray, weight, grads: list
+    ) -> None:
+        """The gradient of ``J`` on the samples given, written into ``grads``,
+        without the value: what a mini-batch update needs."""
+        raw, cache = self.model.forward(params, X)
+        grad_raw = self.loss.gradient(Y, raw)
+        self._check_shape("gradient", grad_raw, raw.shape)
+        self._backward(params, cache, grad_raw, weight, grads)
+
+    def _backward(self, params, cache, grad_raw, weight, grads) -> None:
+        """``grads`` from the loss's ``∂L/∂f`` (overwritten): the weighted mean
+        over the rows, through the model, plus the smooth penalty's gradient."""
+        scale = 1.0 / grad_raw.shape[0]
         if weight is None:
-            grad_raw *= 1.0 / len(losses)
+            grad_raw *= scale
         else:
-            grad_raw *= (weight * (1.0 / len(losses)))[:, np.newaxis]
+            grad_raw *= (weight * scale)[:, np.newaxis]
         self.model.backward(params, cache, grad_raw, out=grads)
         if self.alpha:
             for param, grad, is_weight in zip(params, grads, self.model.penalized):
                 if is_weight:
                     grad += self.alpha * self.penalty.gradient(param)
-        return data + self.penalty_value(params)
 
     @staticmethod
     def data_term(losses: np.ndarray, weight) -> float:

@@ -186,7 +186,7 @@ class MiniBatchSolver:
         grad_flat, grads = gradient
         lr = math.nan
         for X, Y, weight in batches.epoch(rng):
-            objective.value_and_gradient(state.params, X, Y, weight, grads)
+            objective.gradient(state.params, X, Y, weight, grads)
             base = self.learning_rate * state.lr_multiplier
             lr = float(
                 self.schedule.value(state.t, base, state.n_steps, objective.alpha)

@@ -105,7 +105,8 @@ class Loss(Component):
         Returns
         -------
         ndarray of shape (n_samples, n_outputs)
-            ``dL(y_i, f_i)/df_i``; at a kink, a subgradient.
+            ``dL(y_i, f_i)/df_i``; at a kink, a subgradient. A new array,
+            never ``y`` or ``raw`` themselves: the engine scales it in place.
         """
         raise NotImplementedError
 

@@ -234,6 +234,23 @@ def test_value_and_gradient_match_finite_differences(
         assert_array_equal(weight, inputs[3])
 
 
+@every_case
+def test_gradient_alone_equals_the_gradient_with_the_value(
+    loss_name, k, fit_intercept, penalty_case, weighted
+):
+    # The mini-batch solver's update takes the gradient without the value.
+    objective, _, X, Y, params, s = _case(
+        loss_name, k, fit_intercept, penalty_case, weighted
+    )
+    weight = None if s is None else _relative(s)
+    with_value = [np.empty_like(p) for p in params]
+    objective.value_and_gradient(params, X, Y, weight, with_value)
+    alone = [np.full_like(p, 123.0) for p in params]  # must be overwritten
+    assert objective.gradient(params, X, Y, weight, alone) is None
+    for grad, reference in zip(alone, with_value):
+        assert_allclose(grad, reference, rtol=1e-12, atol=1e-15)
+
+
 @pytest.mark.parametrize("penalty_case", ["l1", "elasticnet"])
 def test_the_l1_part_is_in_the_value_but_not_the_gradient(penalty_case):
     # Finite differences of the full value differ from the gradient by exactly
@@ -390,6 +407,8 @@ def test_a_loss_gradient_of_the_wrong_shape_is_named(loss_class, n_outputs, weig
     grads = [np.empty_like(p) for p in params]
     with pytest.raises(ValueError, match=_shape_message(loss_class, (7, n_outputs))):
         objective.value_and_gradient(params, X, Y, weight, grads)
+    with pytest.raises(ValueError, match=_shape_message(loss_class, (7, n_outputs))):
+        objective.gradient(params, X, Y, weight, grads)
     # value needs no gradient, and is right.
     expected = np.mean(0.5 * np.sum((_raw(params, X) - Y) ** 2, axis=1))
     expected += ALPHA * 0.5 * np.sum(params[0] ** 2)
