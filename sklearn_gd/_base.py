@@ -19,7 +19,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import losses, optimizers, penalties, schedules
+from . import activations, initializers, losses, optimizers, penalties, schedules
 from ._component import resolve_component
 from ._engine import (
     TrainingData,
@@ -29,7 +29,7 @@ from ._engine import (
     run_warnings,
     train,
 )
-from ._model import LinearModel
+from ._model import LinearModel, NeuralNetwork
 from ._objective import Objective
 from ._solvers import FullBatchSolver, MiniBatchSolver
 from .validation import (
@@ -58,6 +58,7 @@ class Components(NamedTuple):
     penalty: penalties.Penalty
     optimizer: Any
     schedule: schedules.Schedule
+    model: Any
 
 
 class Targets(NamedTuple):
@@ -111,6 +112,34 @@ def _assign(estimator, fitted: dict) -> None:
     vars(estimator).update(fitted)
 
 
+def _linear_attribute(name: str) -> property:
+    """A fitted attribute of the linear model (``coef_``, ``intercept_``),
+    stored in the instance's ``__dict__``. Where a network was fitted instead,
+    reading it raises an AttributeError that points to ``coefs_``."""
+
+    def get(self):
+        if name in vars(self):
+            return vars(self)[name]
+        if "coefs_" in vars(self):
+            raise AttributeError(
+                f"{type(self).__name__} with hidden_layer_sizes="
+                f"{tuple(self.hidden_layer_sizes)} has no {name}: a network's "
+                "weights are per layer, in coefs_ and intercepts_ (coefs_[0] is "
+                "the first layer's, of shape (n_features, n_units))."
+            )
+        raise AttributeError(
+            f"{type(self).__name__!r} object has no attribute {name!r}"
+        )
+
+    def set(self, value):
+        vars(self)[name] = value
+
+    def delete(self):
+        del vars(self)[name]
+
+    return property(get, set, delete)
+
+
 class BaseGD(BaseEstimator):
     """Shared implementation of :class:`GDRegressor` and :class:`GDClassifier`.
 
@@ -138,9 +167,12 @@ class BaseGD(BaseEstimator):
             Options([None]),
         ],
         "verbose": [Interval(Integral, 0, None, "left"), Boolean()],
+        "dropout": [Interval(Real, 0, 1, "left")],
     }
     _loss_base: type = losses.Loss
     _loss_shorthands: dict = {}
+    coef_ = _linear_attribute("coef_")
+    intercept_ = _linear_attribute("intercept_")
 
     # ------------------------------------------------------------------
     # Parameters and components
@@ -162,6 +194,12 @@ class BaseGD(BaseEstimator):
                 {"auto": lambda: None, **optimizers.OPTIMIZERS},
             ),
             "schedule": (schedules.Schedule, schedules.SCHEDULES),
+            "activation": (activations.Activation, activations.ACTIVATIONS),
+            "init": (
+                initializers.Initializer,
+                # "auto" follows each layer's activation (auto_initializer).
+                {"auto": lambda: None, **initializers.INITIALIZERS},
+            ),
         }
 
     def _component(self, name: str, value):
@@ -169,7 +207,7 @@ class BaseGD(BaseEstimator):
         (None for ``optimizer="auto"``, which the data decides)."""
         if name == "penalty" and value is None:
             return penalties.NoPenalty()
-        if name == "optimizer" and isinstance(value, str) and value == "auto":
+        if name in ("optimizer", "init") and isinstance(value, str) and value == "auto":
             return None
         base, shorthands = self._component_kinds()[name]
         return resolve_component(
@@ -222,7 +260,8 @@ class BaseGD(BaseEstimator):
             *(
                 self._component(name, getattr(self, name))
                 for name in ("loss", "penalty", "optimizer", "schedule")
-            )
+            ),
+            model=self._make_model(),
         )
         if isinstance(components.optimizer, optimizers.FullBatchOptimizer):
             try:
@@ -234,6 +273,13 @@ class BaseGD(BaseEstimator):
                     f"optimizer={self.optimizer!r} cannot train loss={self.loss!r} "
                     f"with penalty={self.penalty!r}: {error}"
                 ) from error
+            if self.dropout:
+                raise ValueError(
+                    f"dropout={self.dropout} cannot be used with optimizer="
+                    f"{self.optimizer!r}: a full-batch solver's line search needs "
+                    "one fixed objective, and dropout changes the network at each "
+                    "step. Use dropout=0, or a mini-batch optimizer such as 'adam'."
+                )
             if self.early_stopping:
                 # A full-batch solver has no epochs at which to score the
                 # held-out set: it would only lose validation_fraction of the data.
@@ -305,9 +351,11 @@ class BaseGD(BaseEstimator):
                 optimizer=self._auto_optimizer(components, data.X, partial)
             )
         if previous is None:
-            state = self._initial_state(components.loss, data, weight, rng, partial)
+            state = self._initial_state(
+                components.model, components.loss, data, weight, rng, partial
+            )
         else:
-            state = self._continued_state(previous)
+            state = self._continued_state(components.model, previous)
         data = data._replace(weight=relative_weights(weight, state.weight_scale))
         solver = self._make_solver(components, state, data.X.shape[0], partial)
         objective = Objective(
@@ -389,7 +437,8 @@ class BaseGD(BaseEstimator):
         ``adam`` otherwise: always in ``partial_fit`` and with early
         stopping, and wherever a mini-batch setting is asked for
         (``learning_rate``, ``batch_size`` or ``schedule`` not at its
-        default), which a full-batch solver would ignore (docs/optimizers.md).
+        default, or ``dropout``), which a full-batch solver would ignore
+        (docs/optimizers.md).
         """
         entries = X.nnz if hasattr(X, "nnz") else X.shape[0] * X.shape[1]
         smooth_penalty = components.penalty.is_smooth
@@ -398,6 +447,7 @@ class BaseGD(BaseEstimator):
             self.learning_rate != "auto"
             or self.batch_size != "auto"
             or type(components.schedule) is not schedules.Constant
+            or self.dropout
         )
         if (
             partial
@@ -410,21 +460,47 @@ class BaseGD(BaseEstimator):
         return optimizers.LBFGS() if smooth_penalty else optimizers.FISTA()
 
     def _make_model(self):
-        """The model this estimator trains."""
-        return LinearModel(self.fit_intercept)
+        """The model this estimator trains, from validated parameters: the
+        linear model without hidden layers, else a :class:`NeuralNetwork`."""
+        sizes = _check_hidden_layer_sizes(self.hidden_layer_sizes)
+        if not sizes:
+            return LinearModel(self.fit_intercept)
+        layer_activations = self._activations(len(sizes))
+        init = self._component("init", self.init)
+        return NeuralNetwork(
+            sizes,
+            layer_activations,
+            [init or initializers.auto_initializer(a) for a in layer_activations],
+            float(self.dropout),
+            self.fit_intercept,
+        )
 
-    def _initial_state(self, loss, data, weight, rng, partial) -> TrainingState:
+    def _activations(self, n_layers: int) -> list:
+        """One validated activation per hidden layer."""
+        value = self.activation
+        if not isinstance(value, (list, tuple)):
+            return [self._component("activation", value)] * n_layers
+        if len(value) != n_layers:
+            raise ValueError(
+                f"activation has {len(value)} entries but hidden_layer_sizes="
+                f"{tuple(self.hidden_layer_sizes)} has {n_layers} layers; give one "
+                "activation for all layers, or one per layer."
+            )
+        return [self._component("activation", each) for each in value]
+
+    def _initial_state(self, model, loss, data, weight, rng, partial) -> TrainingState:
         """Where a new fit starts: the previous solution with ``warm_start``,
         else the model's initial parameters at the loss's best constant."""
-        model = self._make_model()
         n_features, n_outputs, dtype = data.X.shape[1], data.Y.shape[1], data.Y.dtype
         bias = np.zeros(n_outputs, dtype=dtype)
         if self.fit_intercept:
             bias = loss.constant(data.Y, weight)
         params = model.init(n_features, n_outputs, bias, rng, dtype)
-        if self.warm_start and hasattr(self, "coef_"):
+        if self.warm_start:
             warm = model.params_from(vars(self), dtype)
-            if [p.shape for p in warm] == [p.shape for p in params]:
+            if warm is not None and [p.shape for p in warm] == [
+                p.shape for p in params
+            ]:
                 params = warm
         batch_size = self._resolved_batch_size(data.X.shape[0], partial)
         return TrainingState(
@@ -435,13 +511,16 @@ class BaseGD(BaseEstimator):
             weight_scale=float(np.mean(weight)),
         )
 
-    def _continued_state(self, previous: TrainingState) -> TrainingState:
+    def _continued_state(self, model, previous: TrainingState) -> TrainingState:
         """A copy of the previous call's state, which this call trains."""
-        if self._make_model().penalized != previous.model.penalized:
+        def shape(model):
+            sizes = getattr(model, "hidden_layer_sizes", ())
+            return f"fit_intercept={model.fit_intercept}, hidden_layer_sizes={sizes}"
+
+        if shape(model) != shape(previous.model):
             raise ValueError(
-                f"fit_intercept={self.fit_intercept} differs from the "
-                f"fit_intercept={not self.fit_intercept} of the model "
-                "partial_fit continues; call fit to train the new one."
+                f"{shape(model)} differs from the {shape(previous.model)} of the "
+                "model partial_fit continues; call fit to train the new one."
             )
         return previous.copy()
 
@@ -521,6 +600,9 @@ class BaseGD(BaseEstimator):
     def _fitted_attributes(self, state: TrainingState, targets: Targets) -> dict:
         """The fitted attributes of a trained state."""
         fitted = self._coef_attributes(state.model.attributes(state.params), targets)
+        # A fit of the other kind of model leaves no attributes of this one.
+        for name in ("coef_", "intercept_", "coefs_", "intercepts_", "n_layers_"):
+            fitted.setdefault(name, _ABSENT)
         validation_scores, best_score = None, None
         if self.early_stopping:
             validation_scores = state.validation_scores.array()
@@ -531,6 +613,7 @@ class BaseGD(BaseEstimator):
             "t_": state.t,
             "loss_curve_": state.loss_curve.array(),
             "learning_rate_curve_": state.learning_rate_curve.array(),
+            "gradient_norms_": state.gradient_norm_array(),
             "validation_scores_": validation_scores,
             "best_validation_score_": best_score,
             "_training_state": state,
@@ -545,9 +628,24 @@ class BaseGD(BaseEstimator):
         X = validate_data(
             self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
         )
-        model = self._training_state.model
-        params = model.params_from(vars(self), self.intercept_.dtype)
-        return model.forward(params, X)[0]
+        state = self._training_state
+        params = state.model.params_from(vars(self), state.params[0].dtype)
+        return state.model.forward(params, X)[0]
+
+
+def _check_hidden_layer_sizes(value) -> tuple[int, ...]:
+    """``hidden_layer_sizes`` as a tuple of positive ints, or a ValueError."""
+    sizes = (value,) if isinstance(value, Integral) else value
+    if (
+        isinstance(sizes, (list, tuple, np.ndarray))
+        and all(isinstance(size, Integral) and size >= 1 for size in sizes)
+        and not isinstance(value, bool)
+    ):
+        return tuple(int(size) for size in sizes)
+    raise ValueError(
+        "hidden_layer_sizes must be a tuple of positive ints, one per hidden layer "
+        f"(e.g. (100,) or (64, 32); () for the linear model). Got {value!r}."
+    )
 
 
 def _parameter_units(state: TrainingState) -> float | np.ndarray:

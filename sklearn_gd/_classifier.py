@@ -24,7 +24,7 @@ def _loss_has_probabilities(estimator) -> bool:
 
 
 class GDClassifier(ClassifierMixin, BaseGD):
-    """Linear classifier trained by gradient descent, every ingredient swappable.
+    """Classifier (linear, or a neural network) trained by gradient descent.
 
     Minimises
 
@@ -37,7 +37,9 @@ class GDClassifier(ClassifierMixin, BaseGD):
     losses (``hinge``, ...) train one output per class against the rest, all in
     one model and one run of the engine. The intercept starts at the loss's best
     constant (the log prior odds for log loss). ``docs/index.md`` describes
-    training step by step.
+    training step by step. With ``hidden_layer_sizes``, the linear
+    output is replaced by a network's (docs/model.md) and ``R`` sums over
+    every weight matrix.
 
     Parameters
     ----------
@@ -92,6 +94,22 @@ class GDClassifier(ClassifierMixin, BaseGD):
         Seeds the shuffling and the validation split.
     verbose : int, default=0
         Print the objective after each epoch.
+    hidden_layer_sizes : tuple of int, default=()
+        Units per hidden layer: ``()`` is the linear model, ``(100,)`` one
+        hidden layer of 100 units, as ``MLPClassifier``. See docs/model.md.
+    activation : str, Activation or list, default="relu"
+        Of the hidden layers: ``"relu"``, ``"leaky_relu"``, ``"elu"``,
+        ``"gelu"``, ``"softplus"``, ``"tanh"``, ``"logistic"``,
+        ``"identity"``, an :mod:`sklearn_gd.activations` object, or a list
+        with one per hidden layer.
+    init : str or Initializer, default="auto"
+        How hidden weights are drawn (from ``random_state``): ``"auto"`` (He
+        uniform for the ReLU family, Glorot uniform otherwise),
+        ``"glorot_uniform"``, ``"glorot_normal"``, ``"he_uniform"``,
+        ``"he_normal"`` or an :mod:`sklearn_gd.initializers` object.
+    dropout : float, default=0.0
+        Inverted dropout rate on hidden units during mini-batch training, in
+        [0, 1); not with full-batch optimizers.
     class_weight : dict, "balanced" or None, default=None
         Weights per class, multiplied into the sample weights. ``"balanced"``
         gives class ``k`` the weight ``sum(s) / (n_classes * S_k)``, with ``S_k``
@@ -114,6 +132,17 @@ class GDClassifier(ClassifierMixin, BaseGD):
         Objective ``J`` (data term and ``alpha R(W)``) at each epoch's end,
         on all training samples (on 10,000 evenly spaced ones beyond that);
         for ``lbfgs`` and ``fista``, ``J`` after each iteration.
+    coefs_ : list of ndarray
+        With hidden layers (instead of ``coef_``): weight matrices per layer,
+        ``coefs_[i]`` of shape (units of layer i, units of layer i + 1).
+    intercepts_ : list of ndarray
+        With hidden layers (instead of ``intercept_``): biases per layer.
+    n_layers_ : int
+        With hidden layers: number of layers, input and output included.
+    gradient_norms_ : ndarray of shape (n_iter_, n_weight_layers)
+        Per epoch, the norm of each weight matrix's gradient (root mean
+        square over the epoch's updates; for full-batch solvers, at each
+        iteration's end): vanishing or exploding gradients show here.
     learning_rate_curve_ : ndarray of shape (n_iter_,)
         Step size of each epoch's last update (NaN for ``lbfgs``).
     validation_scores_ : ndarray of shape (n_iter_,) or None
@@ -178,6 +207,10 @@ class GDClassifier(ClassifierMixin, BaseGD):
         warm_start: bool = False,
         random_state=None,
         verbose: int = 0,
+        hidden_layer_sizes: tuple[int, ...] = (),
+        activation="relu",
+        init="auto",
+        dropout: float = 0.0,
         class_weight=None,
     ) -> None:
         self.loss = loss
@@ -198,6 +231,10 @@ class GDClassifier(ClassifierMixin, BaseGD):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.init = init
+        self.dropout = dropout
         self.class_weight = class_weight
 
     @available_if(has_incremental_optimizer)

@@ -135,6 +135,8 @@ class TrainingState:
     learning_rate_curve: Curve = field(default_factory=Curve)
     validation_scores: Curve = field(default_factory=Curve)
     best_validation_score: float | None = None
+    # One curve per weight matrix: the norm of its gradient per epoch.
+    gradient_norms: list[Curve] = field(default_factory=list)
     # The cumulative L1 penalty's (total, applied) arrays over the flat
     # parameters (Penalty.cumulative_prox), made by the mini-batch solver.
     penalty_totals: tuple[np.ndarray, np.ndarray] | None = None
@@ -142,13 +144,28 @@ class TrainingState:
     def copy(self) -> TrainingState:
         """A copy that training can update without touching this state."""
         new = copy.copy(self)
-        new.model = copy.copy(self.model)  # its buffers are its own
+        new.model = copy.deepcopy(self.model)  # buffers, dropout stream
         new.params = [param.copy() for param in self.params]
         new.optimizer_state = copy.deepcopy(self.optimizer_state)
         new.penalty_totals = copy.deepcopy(self.penalty_totals)
         for name in ("loss_curve", "learning_rate_curve", "validation_scores"):
             setattr(new, name, copy.copy(getattr(self, name)))
+        new.gradient_norms = [copy.copy(curve) for curve in self.gradient_norms]
         return new
+
+    def record_gradient_norms(self, norms) -> None:
+        """Append one epoch's gradient norm of each weight matrix."""
+        if not self.gradient_norms:
+            self.gradient_norms = [Curve() for _ in norms]
+        for curve, norm in zip(self.gradient_norms, norms):
+            curve.append(float(norm))
+
+    def gradient_norm_array(self) -> np.ndarray:
+        """``gradient_norms_``: shape (epochs, weight matrices)."""
+        columns = [curve.array() for curve in self.gradient_norms]
+        if not columns:
+            return np.empty((self.n_iter, 0))
+        return np.column_stack(columns)
 
 
 class Scales(NamedTuple):

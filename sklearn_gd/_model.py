@@ -1,4 +1,4 @@
-"""The model protocol, and the linear model that implements it.
+"""The model protocol, and the two models that implement it.
 
 A model is a list of parameter arrays with a forward and a backward pass. The
 engine uses nothing else of it:
@@ -7,8 +7,9 @@ engine uses nothing else of it:
   parameters training starts from; the output layer starts at zero weights and
   the bias ``output_bias`` (the loss's best constant), so that training starts
   exactly at the best constant model;
-- ``forward(params, X) -> (raw, cache)``: raw outputs of shape
-  ``(n_samples, n_outputs)`` and what ``backward`` needs of the pass;
+- ``forward(params, X, training=False) -> (raw, cache)``: raw outputs of
+  shape ``(n_samples, n_outputs)`` and what ``backward`` needs of the pass;
+  ``training`` is True only for the passes of mini-batch updates (dropout);
 - ``backward(params, cache, grad_raw, out)``: the gradients of
   ``sum_i grad_raw_i . raw_i`` with respect to every parameter, written into
   ``out``;
@@ -17,9 +18,11 @@ engine uses nothing else of it:
 - ``output_units(params, output_scale)``: per parameter, the size of the
   outputs it moves, for steps taken in the units of ``y``;
 - ``attributes(params)`` and ``params_from(attributes, dtype)``: the fitted
-  attributes (``coef_``, ``intercept_``) and back.
+  attributes (``coef_``, ``intercept_`` or ``coefs_``, ``intercepts_``) and
+  back (None where they are absent).
 
-The linear model is the network with no hidden layer.
+:class:`LinearModel` is the network with no hidden layer
+(``hidden_layer_sizes=()``); :class:`NeuralNetwork` has one or more.
 """
 
 from __future__ import annotations
@@ -71,8 +74,11 @@ class LinearModel:
         moves that output, so its unit is ``output_scale[k]``."""
         return [np.broadcast_to(output_scale, param.shape) for param in params]
 
-    def forward(self, params: list[np.ndarray], X) -> tuple[np.ndarray, object]:
-        """Raw outputs of shape (n_samples, n_outputs), and ``X`` as the cache."""
+    def forward(
+        self, params: list[np.ndarray], X, training: bool = False
+    ) -> tuple[np.ndarray, object]:
+        """Raw outputs of shape (n_samples, n_outputs), and ``X`` as the cache
+        (``training`` changes nothing: the linear model has no dropout)."""
         # ``@`` on an ndarray or a CSR matrix with a dense right side gives an
         # ndarray, without safe_sparse_dot's per-call overhead (this runs once
         # per mini-batch).
@@ -93,11 +99,7 @@ class LinearModel:
         ``grad_raw`` already carries the sample weights and the normalisation,
         so this is the gradient of the data term.
         """
-        X = cache
-        if isinstance(X, np.ndarray):
-            np.matmul(X.T, grad_raw, out=out[0])
-        else:  # sparse: scipy has no out=
-            out[0][...] = X.T @ grad_raw
+        _weight_gradient(cache, grad_raw, out[0])
         if self.fit_intercept:
             # A product with ones: numpy's column sums of an (n, K) array with
             # K > 1 are strided and much slower. The ones are kept, as
@@ -118,13 +120,171 @@ class LinearModel:
             intercept = np.zeros(params[0].shape[1], dtype=params[0].dtype)
         return {"coef_": coef, "intercept_": intercept}
 
-    def params_from(self, attributes: Mapping, dtype) -> list[np.ndarray]:
-        """Fresh parameters from fitted ``coef_`` (1-D or 2-D) and ``intercept_``."""
+    def params_from(self, attributes: Mapping, dtype) -> list[np.ndarray] | None:
+        """Fresh parameters from fitted ``coef_`` (1-D or 2-D) and ``intercept_``;
+        None if they are absent."""
+        if "coef_" not in attributes:
+            return None
         weights = np.array(np.atleast_2d(attributes["coef_"]).T, dtype=dtype, order="C")
         if not self.fit_intercept:
             return [weights]
         intercept = np.atleast_1d(attributes["intercept_"])
         return [weights, np.array(intercept, dtype=dtype)]
+
+
+class NeuralNetwork:
+    """A fully connected network: hidden layers, then a linear output layer.
+
+    With ``a_0 = X``, each hidden layer ``l = 1 .. L`` computes
+
+    ``z_l = a_{l-1} W_l + b_l``,  ``a_l = g_l(z_l) * m_l``
+
+    where ``g_l`` is its activation and ``m_l`` its inverted-dropout mask
+    (in training only: each unit kept with probability ``1 - dropout`` and
+    then scaled by ``1 / (1 - dropout)``; all ones otherwise). The raw output
+    is ``a_L W_out + b_out``. Backpropagation, from ``G = ∂/∂raw``:
+
+    ``∇W_out = a_Lᵀ G``, ``∇b_out = 1ᵀ G``, ``δ_L = (G W_outᵀ) * m_L * g_L'(z_L)``,
+
+    then for each hidden layer ``∇W_l = a_{l-1}ᵀ δ_l``, ``∇b_l = 1ᵀ δ_l`` and
+    ``δ_{l-1} = (δ_l W_lᵀ) * m_{l-1} * g_{l-1}'(z_{l-1})``.
+
+    Parameters are ``[W_1, b_1, ..., W_L, b_L, W_out, b_out]`` (``b_out``
+    only with ``fit_intercept``); the penalty applies to every ``W``.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int
+        Units per hidden layer (at least one layer).
+    activations : list of Activation
+        One per hidden layer.
+    initializers : list of Initializer
+        One per hidden layer; the output layer starts at zero weights.
+    dropout : float
+        Rate of inverted dropout on hidden units, in training only.
+    fit_intercept : bool
+        Whether the output layer has a trained bias (hidden layers always do).
+    """
+
+    def __init__(
+        self, hidden_layer_sizes, activations, initializers, dropout, fit_intercept
+    ) -> None:
+        self.hidden_layer_sizes = tuple(hidden_layer_sizes)
+        self.activations = activations
+        self.initializers = initializers
+        self.dropout = dropout
+        self.fit_intercept = fit_intercept
+        self._dropout_rng = None
+        self._ones = np.ones(0)
+
+    @property
+    def penalized(self) -> tuple[bool, ...]:
+        """Every weight matrix is penalised, no bias."""
+        output = (True, False) if self.fit_intercept else (True,)
+        return (True, False) * len(self.hidden_layer_sizes) + output
+
+    def init(self, n_features, n_outputs, output_bias, random_state, dtype):
+        """Hidden weights from the initializers, zero hidden biases; the output
+        layer at zero weights and the bias ``output_bias``."""
+        params, fan_in = [], n_features
+        for size, initializer in zip(self.hidden_layer_sizes, self.initializers):
+            params.append(initializer.weights(fan_in, size, random_state, dtype))
+            params.append(np.zeros(size, dtype=dtype))
+            fan_in = size
+        params.append(np.zeros((fan_in, n_outputs), dtype=dtype))
+        if self.fit_intercept:
+            params.append(np.array(output_bias, dtype=dtype).reshape(n_outputs))
+        if self.dropout:
+            # Masks are drawn from the fit's random stream, in training only.
+            self._dropout_rng = random_state.state
+        return params
+
+    def output_units(self, params, output_scale):
+        """Hidden parameters are unit-free (activations are of order 1); the
+        output layer's moves the outputs, in units of ``output_scale``."""
+        n_hidden = 2 * len(self.hidden_layer_sizes)
+        hidden = [np.ones(param.shape) for param in params[:n_hidden]]
+        output = [np.broadcast_to(output_scale, p.shape) for p in params[n_hidden:]]
+        return hidden + output
+
+    def forward(self, params, X, training: bool = False):
+        """Raw outputs, and the cache: each layer's input, and each hidden
+        layer's pre-activation, activation and dropout mask."""
+        inputs, hidden = [X], []
+        for layer, activation in enumerate(self.activations):
+            W, b = params[2 * layer], params[2 * layer + 1]
+            z = np.asarray(inputs[-1] @ W)
+            z += b
+            a = activation.value(z)
+            mask = self._dropout_mask(a.shape, a.dtype) if training else None
+            hidden.append((z, a, mask))
+            inputs.append(a if mask is None else a * mask)
+        n_hidden = 2 * len(self.activations)
+        raw = inputs[-1] @ params[n_hidden]
+        if self.fit_intercept:
+            raw += params[n_hidden + 1]
+        return raw, (inputs, hidden)
+
+    def _dropout_mask(self, shape, dtype):
+        if not self.dropout:
+            return None
+        keep = 1.0 - self.dropout
+        kept = self._dropout_rng.random_sample(shape) < keep
+        return kept.astype(dtype) * dtype.type(1.0 / keep)
+
+    def backward(self, params, cache, grad_raw, out):
+        """Gradients of ``sum_i grad_raw_i . raw_i``, written into ``out``."""
+        inputs, hidden = cache
+        n_layers = len(self.activations) + 1
+        delta = grad_raw
+        for layer in reversed(range(n_layers)):
+            index = 2 * layer
+            _weight_gradient(inputs[layer], delta, out[index])
+            if layer < n_layers - 1 or self.fit_intercept:
+                self._bias_gradient(delta, out[index + 1])
+            if layer == 0:
+                break
+            z, a, mask = hidden[layer - 1]
+            delta = delta @ params[index].T
+            delta *= self.activations[layer - 1].derivative(z, a)
+            if mask is not None:
+                delta *= mask
+        return out
+
+    def _bias_gradient(self, delta, out) -> None:
+        n_samples = delta.shape[0]
+        if self._ones.shape[0] != n_samples or self._ones.dtype != delta.dtype:
+            self._ones = np.ones(n_samples, dtype=delta.dtype)
+        np.matmul(self._ones, delta, out=out)
+
+    def attributes(self, params):
+        """scikit-learn MLP's ``coefs_`` (shapes ``(fan_in, fan_out)``),
+        ``intercepts_`` and ``n_layers_``, as fresh arrays."""
+        n_hidden = len(self.hidden_layer_sizes)
+        coefs = [params[2 * layer].copy() for layer in range(n_hidden + 1)]
+        intercepts = [params[2 * layer + 1].copy() for layer in range(n_hidden)]
+        if self.fit_intercept:
+            intercepts.append(params[-1].copy())
+        else:
+            intercepts.append(np.zeros(coefs[-1].shape[1], dtype=coefs[-1].dtype))
+        return {"coefs_": coefs, "intercepts_": intercepts, "n_layers_": n_hidden + 2}
+
+    def params_from(self, attributes: Mapping, dtype) -> list[np.ndarray] | None:
+        """Fresh parameters from ``coefs_`` and ``intercepts_``; None if absent."""
+        if "coefs_" not in attributes:
+            return None
+        params = []
+        for coef, intercept in zip(attributes["coefs_"], attributes["intercepts_"]):
+            params += [np.array(coef, dtype=dtype), np.array(intercept, dtype=dtype)]
+        return params if self.fit_intercept else params[:-1]
+
+
+def _weight_gradient(inputs, delta, out) -> None:
+    """``out = inputsᵀ delta``, for dense or CSR ``inputs``."""
+    if isinstance(inputs, np.ndarray):
+        np.matmul(inputs.T, delta, out=out)
+    else:  # sparse: scipy has no out=
+        out[...] = inputs.T @ delta
 
 
 def flatten(params: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:

@@ -70,10 +70,15 @@ class Objective:
                 threshold = step[part] if np.ndim(step) else step
                 penalty.prox(flat[part], strength * threshold)
 
-        def cumulative_prox(flat: np.ndarray, step, total, applied) -> None:
-            total += strength * step
+        def cumulative_prox(
+            flat: np.ndarray, step, total, applied, max_threshold=None
+        ) -> None:
+            thresholds = strength * step
+            if max_threshold is not None:
+                thresholds = np.minimum(thresholds, max_threshold)
+            total += thresholds
             for part in slices:
-                threshold = strength * (step[part] if np.ndim(step) else step)
+                threshold = thresholds[part] if np.ndim(thresholds) else thresholds
                 penalty.cumulative_prox(
                     flat[part], threshold, total[part], applied[part]
                 )
@@ -111,8 +116,9 @@ class Objective:
         self, params: list[np.ndarray], X, Y: np.ndarray, weight, grads: list
     ) -> None:
         """The gradient of ``J`` on the samples given, written into ``grads``,
-        without the value: what a mini-batch update needs."""
-        raw, cache = self.model.forward(params, X)
+        without the value: what a mini-batch update needs. The model runs in
+        training mode (dropout, where it has any)."""
+        raw, cache = self.model.forward(params, X, training=True)
         grad_raw = self.loss.gradient(Y, raw)
         self._check_shape("gradient", grad_raw, raw.shape)
         self._backward(params, cache, grad_raw, weight, grads)

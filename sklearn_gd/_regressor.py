@@ -12,7 +12,7 @@ from ._base import BaseGD, Targets, has_incremental_optimizer
 
 
 class GDRegressor(RegressorMixin, BaseGD):
-    """Linear regression trained by gradient descent, every ingredient swappable.
+    """Regressor (linear, or a neural network) trained by gradient descent.
 
     Minimises
 
@@ -25,7 +25,9 @@ class GDRegressor(RegressorMixin, BaseGD):
     same there and here. Training starts at the best constant model (zero
     weights, the intercept at the loss's best constant: the mean of ``y`` for
     squared error), so an offset in ``y`` costs no epochs. ``docs/index.md``
-    describes training step by step.
+    describes training step by step. With ``hidden_layer_sizes``, the linear
+    output is replaced by a network's (docs/model.md) and ``R`` sums over
+    every weight matrix.
 
     Parameters
     ----------
@@ -82,6 +84,22 @@ class GDRegressor(RegressorMixin, BaseGD):
         Seeds the shuffling and the validation split.
     verbose : int, default=0
         Print the objective after each epoch.
+    hidden_layer_sizes : tuple of int, default=()
+        Units per hidden layer: ``()`` is the linear model, ``(100,)`` one
+        hidden layer of 100 units, as ``MLPClassifier``. See docs/model.md.
+    activation : str, Activation or list, default="relu"
+        Of the hidden layers: ``"relu"``, ``"leaky_relu"``, ``"elu"``,
+        ``"gelu"``, ``"softplus"``, ``"tanh"``, ``"logistic"``,
+        ``"identity"``, an :mod:`sklearn_gd.activations` object, or a list
+        with one per hidden layer.
+    init : str or Initializer, default="auto"
+        How hidden weights are drawn (from ``random_state``): ``"auto"`` (He
+        uniform for the ReLU family, Glorot uniform otherwise),
+        ``"glorot_uniform"``, ``"glorot_normal"``, ``"he_uniform"``,
+        ``"he_normal"`` or an :mod:`sklearn_gd.initializers` object.
+    dropout : float, default=0.0
+        Inverted dropout rate on hidden units during mini-batch training, in
+        [0, 1); not with full-batch optimizers.
 
     Attributes
     ----------
@@ -97,6 +115,17 @@ class GDRegressor(RegressorMixin, BaseGD):
         Objective ``J`` (data term and ``alpha R(w)``) at each epoch's end,
         on all training samples (on 10,000 evenly spaced ones beyond that);
         for ``lbfgs`` and ``fista``, ``J`` after each iteration.
+    coefs_ : list of ndarray
+        With hidden layers (instead of ``coef_``): weight matrices per layer,
+        ``coefs_[i]`` of shape (units of layer i, units of layer i + 1).
+    intercepts_ : list of ndarray
+        With hidden layers (instead of ``intercept_``): biases per layer.
+    n_layers_ : int
+        With hidden layers: number of layers, input and output included.
+    gradient_norms_ : ndarray of shape (n_iter_, n_weight_layers)
+        Per epoch, the norm of each weight matrix's gradient (root mean
+        square over the epoch's updates; for full-batch solvers, at each
+        iteration's end): vanishing or exploding gradients show here.
     learning_rate_curve_ : ndarray of shape (n_iter_,)
         Step size of each epoch's last update (NaN for ``lbfgs``).
     validation_scores_ : ndarray of shape (n_iter_,) or None
@@ -158,6 +187,10 @@ class GDRegressor(RegressorMixin, BaseGD):
         warm_start: bool = False,
         random_state=None,
         verbose: int = 0,
+        hidden_layer_sizes: tuple[int, ...] = (),
+        activation="relu",
+        init="auto",
+        dropout: float = 0.0,
     ) -> None:
         self.loss = loss
         self.penalty = penalty
@@ -177,6 +210,10 @@ class GDRegressor(RegressorMixin, BaseGD):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.init = init
+        self.dropout = dropout
 
     @available_if(has_incremental_optimizer)
     def partial_fit(self, X, y, sample_weight=None):
@@ -215,7 +252,7 @@ class GDRegressor(RegressorMixin, BaseGD):
         """
         raw = self._raw_output(X)
         prediction = self._fitted_loss.inverse_link(raw)
-        return prediction[:, 0] if self.coef_.ndim == 1 else prediction
+        return prediction[:, 0] if self._single_output else prediction
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -231,8 +268,9 @@ class GDRegressor(RegressorMixin, BaseGD):
     def _prepare_targets(self, y, sample_weight, loss, *, classes, partial):
         single_output = y.ndim == 1
         n_outputs = 1 if single_output else y.shape[1]
-        if partial and hasattr(self, "coef_"):
-            previous = 1 if self._single_output else self.coef_.shape[0]
+        if partial and hasattr(self, "_training_state"):
+            # The last parameter, output bias or weights, has one column per output.
+            previous = self._training_state.params[-1].shape[-1]
             if single_output != self._single_output or n_outputs != previous:
                 raise ValueError(
                     f"y has {n_outputs} output(s) ({'1-D' if single_output else '2-D'})"
@@ -253,6 +291,6 @@ class GDRegressor(RegressorMixin, BaseGD):
         return score
 
     def _coef_attributes(self, attributes, targets):
-        if targets.attributes["_single_output"]:
+        if targets.attributes["_single_output"] and "coef_" in attributes:
             attributes["coef_"] = attributes["coef_"][0]
         return attributes

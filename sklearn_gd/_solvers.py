@@ -138,9 +138,10 @@ class MiniBatchSolver:
         monitor = _monitor_samples(data)
         with _quiet_floats():
             for _ in range(max_epochs):
-                lr = self._run_epoch(
+                lr, norms = self._run_epoch(
                     objective, state, flat, gradient, nonsmooth, batches, rng
                 )
+                state.record_gradient_norms(norms)
                 value = objective.value(state.params, *monitor)
                 monitored = self._end_epoch(
                     objective, state, value, lr, validation, best, verbose
@@ -176,8 +177,9 @@ class MiniBatchSolver:
 
     def _run_epoch(
         self, objective, state, flat, gradient, nonsmooth, batches, rng
-    ) -> float:
-        """One pass over the data; returns the last update's step size.
+    ) -> tuple[float, np.ndarray]:
+        """One pass over the data; returns the last update's step size and the
+        root mean square over the updates of each weight matrix's gradient norm.
 
         ``gradient`` is the flat gradient buffer and its views shaped as the
         parameters; ``nonsmooth`` the penalty's non-smooth part (or None),
@@ -185,8 +187,13 @@ class MiniBatchSolver:
         """
         grad_flat, grads = gradient
         lr = math.nan
+        layers = penalized_slices(objective.model, state.params)
+        squares, n_updates = np.zeros(len(layers)), 0
         for X, Y, weight in batches.epoch(rng):
             objective.gradient(state.params, X, Y, weight, grads)
+            for k, layer in enumerate(layers):
+                squares[k] += np.dot(grad_flat[layer], grad_flat[layer])
+            n_updates += 1
             base = self.learning_rate * state.lr_multiplier
             lr = float(
                 self.schedule.value(state.t, base, state.n_steps, objective.alpha)
@@ -195,9 +202,15 @@ class MiniBatchSolver:
             self.optimizer.update(flat, grad_flat, state.optimizer_state, step_lr)
             if nonsmooth is not None:
                 step = self.optimizer.step_size(state.optimizer_state, step_lr)
-                nonsmooth.cumulative_prox(flat, step, *state.penalty_totals)
+                # An adaptive step lr / (sqrt(v) + eps) is huge where gradients
+                # are still ~0 (a network's hidden weights while the output
+                # layer starts at zero): were L1 part of the gradient, such an
+                # optimizer would move a weight by about lr, so the prox takes
+                # at most that much. The fixed point is unchanged.
+                cap = step_lr if self.optimizer.scale_free else None
+                nonsmooth.cumulative_prox(flat, step, *state.penalty_totals, cap)
             state.t += 1
-        return lr
+        return lr, np.sqrt(squares / max(n_updates, 1))
 
     def _end_epoch(self, objective, state, value, lr, validation, best, verbose):
         """Check and record an epoch that ended at objective ``value``; return
@@ -314,12 +327,14 @@ class FullBatchSolver:
         x0, _ = flatten(shapes)
         normaliser = 1.0 / scales.tolerance
         nonsmooth = objective.nonsmooth_part(shapes, scale=normaliser)
-        smooth, start_gradient = self._smooth_part(
+        smooth, evaluated = self._smooth_part(
             objective, data, scales, shapes, nonsmooth
         )
+        layers = penalized_slices(objective.model, shapes)
 
         def record(intermediate_result) -> None:
             self._record(state, float(intermediate_result.fun) / normaliser, verbose)
+            _record_full_gradient(state, evaluated["last"], layers, normaliser)
 
         tol = 0.0 if tol is None else tol
         with _quiet_floats():
@@ -333,19 +348,21 @@ class FullBatchSolver:
             )
         if int(result.nit) == 0:
             self._record(state, float(result.fun) / normaliser, verbose)
+            _record_full_gradient(state, evaluated["last"], layers, normaliser)
         dtype = state.params[0].dtype
         state.params = [p.astype(dtype) for p in unflatten(result.x, shapes)]
         state.t += int(result.nit)
         check_finite(state.n_iter, float(result.fun), state.params, None, self)
-        return self._converged(result, tol, start_gradient)
+        return self._converged(result, tol, evaluated.get("start"))
 
     @staticmethod
     def _smooth_part(objective, data, scales, shapes, nonsmooth):
         """``x -> (f(x), ∇f(x))`` for the smooth part ``f`` of ``J / tolerance``
-        (``J`` less the non-smooth part), and a list that its first call fills
-        with the largest entry of the gradient at the start."""
+        (``J`` less the non-smooth part), and a dict it fills: ``"start"``, the
+        largest entry of the gradient at the start; ``"last"``, the last
+        gradient evaluated."""
         normaliser = 1.0 / scales.tolerance
-        start_gradient: list[float] = []
+        evaluated: dict = {}
 
         def value_and_gradient(flat):
             gradient = np.empty_like(flat)
@@ -356,11 +373,11 @@ class FullBatchSolver:
             value, gradient = value * normaliser, gradient * normaliser
             if nonsmooth is not None:
                 value -= nonsmooth.value(flat)
-            if not start_gradient:
-                start_gradient.append(float(np.max(np.abs(gradient))))
+            evaluated.setdefault("start", float(np.max(np.abs(gradient))))
+            evaluated["last"] = gradient
             return value, gradient
 
-        return value_and_gradient, start_gradient
+        return value_and_gradient, evaluated
 
     def _record(self, state, value: float, verbose: int) -> None:
         state.n_iter += 1
@@ -372,7 +389,7 @@ class FullBatchSolver:
             print(f"-- Iteration {state.n_iter}: objective {value:.6g}")
 
     @staticmethod
-    def _converged(result, tol: float, start_gradient: list[float]) -> bool:
+    def _converged(result, tol: float, start_gradient: float | None) -> bool:
         """scipy's success, if the gradient is also small or fell 1000-fold.
 
         L-BFGS-B also reports success when the objective stops decreasing at
@@ -381,7 +398,7 @@ class FullBatchSolver:
         """
         gradient_max = float(np.max(np.abs(result.jac)))
         small = gradient_max <= 100 * tol
-        fell = gradient_max <= 1e-3 * start_gradient[0] if start_gradient else True
+        fell = True if start_gradient is None else gradient_max <= 1e-3 * start_gradient
         return bool(result.success) and (small or fell)
 
     def divergence_advice(self) -> str:
@@ -403,6 +420,15 @@ class FullBatchSolver:
             "the start is below 1); scale X (e.g. StandardScaler in a Pipeline) "
             "or increase max_iter."
         )
+
+
+def _record_full_gradient(state, gradient, layers, normaliser: float) -> None:
+    """A full-batch iteration's gradient norm per weight matrix: that of the
+    smooth part's last evaluation in the iteration (where its line search
+    ended, or FISTA's extrapolated point), back in units of ``J``."""
+    state.record_gradient_norms(
+        [np.linalg.norm(gradient[layer]) / normaliser for layer in layers]
+    )
 
 
 def _same_key(stored, current) -> bool:

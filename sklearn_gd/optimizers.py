@@ -683,10 +683,11 @@ class NonSmoothPart(NamedTuple):
         ``(x, step) -> None``: replaces ``x``, in place, by
         ``argmin_z ½‖z - x‖² + step h(z)``.
     cumulative_prox : callable or None
-        ``(x, step, total, applied) -> None``: the prox for noisy mini-batch
-        updates (:meth:`~sklearn_gd.penalties.Penalty.cumulative_prox`), with
-        ``total`` and ``applied`` flat arrays it updates; for the mini-batch
-        solver only.
+        ``(x, step, total, applied, max_threshold=None) -> None``: the prox
+        for noisy mini-batch updates
+        (:meth:`~sklearn_gd.penalties.Penalty.cumulative_prox`), with
+        ``total`` and ``applied`` flat arrays it updates, and thresholds
+        capped at ``max_threshold``; for the mini-batch solver only.
     """
 
     value: Callable[[np.ndarray], float]
