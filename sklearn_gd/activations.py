@@ -19,7 +19,7 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
-from scipy.special import erf, expit
+from scipy.special import expit, ndtr
 
 from ._component import Component
 from .validation import Interval
@@ -131,7 +131,8 @@ class GELU(Activation):
     """Gaussian error linear unit (Hendrycks and Gimpel, 2016), exact form.
 
     ``g(z) = z Φ(z)`` with ``Φ(z) = (1 + erf(z / √2)) / 2`` the standard normal
-    CDF; ``g'(z) = Φ(z) + z φ(z)`` with ``φ(z) = exp(-z² / 2) / √(2π)``.
+    CDF (``scipy.special.ndtr``); ``g'(z) = Φ(z) + z φ(z)`` with
+    ``φ(z) = exp(-z² / 2) / √(2π)``.
     """
 
     relu_family = True
@@ -195,7 +196,9 @@ class Identity(Activation):
 
 
 def _normal_cdf(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1 + erf(z * z.dtype.type(1 / np.sqrt(2))))
+    # scipy's ndtr keeps its relative accuracy in the left tail, where
+    # (1 + erf(z / √2)) / 2 cancels.
+    return ndtr(z).astype(z.dtype, copy=False)
 
 
 ACTIVATIONS = {

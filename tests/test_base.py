@@ -960,3 +960,181 @@ def test_auto_reads_a_default_schedule_object_as_the_default():
     assert type(GDRegressor(schedule=Cosine()).fit(X, y).optimizer_).__name__ == (
         "Adam"
     )
+
+
+# ---------------------------------------------------------------------------
+# Hidden layers
+
+
+def _moons():
+    from sklearn.datasets import make_moons
+
+    return make_moons(400, noise=0.15, random_state=0)
+
+
+def _xor():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(400, 2))
+    return X, (X[:, 0] * X[:, 1] > 0).astype(int)
+
+
+@task_params
+def test_no_hidden_layers_is_the_linear_model_whatever_the_network_params(task):
+    estimator, X, y = build(task, random_state=0)
+    linear = clone(estimator).fit(X, y)
+    explicit = clone(estimator).set_params(
+        hidden_layer_sizes=(), activation="tanh", init="he_normal", dropout=0.0
+    )
+    assert_same_model(explicit.fit(X, y), linear)
+    assert_array_equal(explicit.loss_curve_, linear.loss_curve_)
+    assert not hasattr(linear, "coefs_")
+    assert linear.gradient_norms_.shape == (linear.n_iter_, 1)
+
+
+@pytest.mark.parametrize("data", [_moons, _xor], ids=["moons", "xor"])
+def test_a_network_learns_what_the_linear_model_cannot(data):
+    X, y = data()
+    linear = GDClassifier(random_state=0).fit(X, y)
+    network = GDClassifier(hidden_layer_sizes=(32,), random_state=0).fit(X, y)
+    assert linear.score(X, y) < 0.9
+    assert network.score(X, y) > 0.97
+
+
+def test_network_attributes_have_mlp_names_and_shapes():
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = classification_data(n_classes=3)
+    ours = GDClassifier(hidden_layer_sizes=(7, 5), max_iter=20, random_state=0)
+    ours.fit(X, y)
+    mlp = MLPClassifier(hidden_layer_sizes=(7, 5), max_iter=5).fit(X, y)
+    assert [c.shape for c in ours.coefs_] == [c.shape for c in mlp.coefs_]
+    assert [b.shape for b in ours.intercepts_] == [b.shape for b in mlp.intercepts_]
+    assert ours.n_layers_ == mlp.n_layers_ == 4
+    assert ours.gradient_norms_.shape == (ours.n_iter_, 3)
+    for name in ("coef_", "intercept_"):
+        with pytest.raises(AttributeError, match="coefs_ and intercepts_"):
+            getattr(ours, name)
+    # Refitting as a linear model leaves no network attributes, and back.
+    ours.set_params(hidden_layer_sizes=()).fit(X, y)
+    assert ours.coef_.shape == (3, X.shape[1])
+    assert not hasattr(ours, "coefs_") and not hasattr(ours, "n_layers_")
+    ours.set_params(hidden_layer_sizes=(4,)).fit(X, y)
+    assert not hasattr(ours, "coef_")
+
+
+@task_params
+def test_network_dense_sparse_float32_and_seeds(task):
+    estimator, X, y = build(
+        task, hidden_layer_sizes=(6,), optimizer="adam", max_iter=5, tol=None
+    )
+    dense = clone(estimator).set_params(random_state=0).fit(X, y)
+    again = clone(estimator).set_params(random_state=0).fit(X, y)
+    sparse = clone(estimator).set_params(random_state=0).fit(sp.csr_matrix(X), y)
+    other = clone(estimator).set_params(random_state=1).fit(X, y)
+    for a, b in zip(dense.coefs_, again.coefs_):
+        assert_array_equal(a, b)
+    for a, b in zip(dense.coefs_, sparse.coefs_):
+        assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    assert not np.array_equal(dense.coefs_[0], other.coefs_[0])
+    single = clone(estimator).set_params(random_state=0).fit(X.astype(np.float32), y)
+    assert all(c.dtype == np.float32 for c in single.coefs_ + single.intercepts_)
+    assert raw_output(single, X.astype(np.float32)).dtype == np.float32
+
+
+def test_network_sample_weight_equals_repeated_rows():
+    X, y = _moons()
+    weight = np.random.RandomState(0).randint(0, 3, size=len(y))
+    estimator = GDClassifier(hidden_layer_sizes=(5,), random_state=0, tol=1e-8)
+    weighted = clone(estimator).fit(X, y, sample_weight=weight)
+    repeated = clone(estimator).fit(np.repeat(X, weight, axis=0), np.repeat(y, weight))
+    # Not convex, and lbfgs stops within tol: the two runs part slightly.
+    assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X), atol=0.05)
+    assert np.mean(weighted.predict(X) == repeated.predict(X)) > 0.99
+
+
+def test_network_with_l1_has_exact_zeros_in_every_layer():
+    X, y = _moons()
+    l2 = GDClassifier(hidden_layer_sizes=(32, 16), random_state=0).fit(X, y)
+    for optimizer in ("auto", "adam"):
+        l1 = GDClassifier(
+            hidden_layer_sizes=(32, 16), penalty="l1", alpha=1e-3,
+            optimizer=optimizer, random_state=0,
+        ).fit(X, y)
+        assert l1.score(X, y) > l2.score(X, y) - 0.02
+        zeros = [np.mean(coef == 0) for coef in l1.coefs_]
+        assert zeros[0] > 0.3 and zeros[1] > 0.5, zeros
+    assert all(np.mean(coef == 0) < 0.05 for coef in l2.coefs_)
+
+
+def test_network_partial_fit_warm_start_early_stopping_and_pickle():
+    X, y = _moons()
+    stream = GDClassifier(hidden_layer_sizes=(16,), random_state=0)
+    for _ in range(100):
+        stream.partial_fit(X, y, classes=[0, 1])
+    assert stream.score(X, y) > 0.95
+    with pytest.raises(ValueError, match="hidden_layer_sizes=.16,. of the model"):
+        stream.set_params(hidden_layer_sizes=(8,)).partial_fit(X, y)
+
+    warm = GDClassifier(hidden_layer_sizes=(8,), optimizer="adam", max_iter=20,
+                        warm_start=True, random_state=0)
+    first = warm.fit(X, y).loss_curve_.copy()
+    assert warm.fit(X, y).loss_curve_[0] < first[0]
+
+    stopped = GDClassifier(hidden_layer_sizes=(16,), early_stopping=True,
+                           random_state=0).fit(X, y)
+    assert stopped.best_validation_score_ == np.max(stopped.validation_scores_)
+    restored = pickle.loads(pickle.dumps(stopped))
+    assert_array_equal(restored.predict_proba(X), stopped.predict_proba(X))
+
+
+def test_dropout_trains_with_mini_batches_only():
+    X, y = _moons()
+    model = GDClassifier(hidden_layer_sizes=(32,), dropout=0.2, random_state=0)
+    assert isinstance(model.fit(X, y).optimizer_, Adam)
+    assert model.score(X, y) > 0.95
+    for optimizer, penalty in (("lbfgs", "l2"), ("fista", "l1")):
+        with pytest.raises(ValueError, match="dropout=0.2 cannot be used"):
+            model.set_params(optimizer=optimizer, penalty=penalty).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"hidden_layer_sizes": (4, 0)}, "hidden_layer_sizes must be a tuple"),
+        ({"hidden_layer_sizes": "4"}, "hidden_layer_sizes must be a tuple"),
+        ({"hidden_layer_sizes": (4, 3), "activation": ["relu"]}, "2 layers"),
+        ({"hidden_layer_sizes": (4,), "activation": "swish"}, "'activation'"),
+        ({"hidden_layer_sizes": (4,), "init": "lecun"}, "'init'"),
+        ({"dropout": 1.0}, "dropout"),
+    ],
+)
+def test_bad_network_parameters_are_named(params, match):
+    X, y = _moons()
+    with pytest.raises(ValueError, match=match):
+        GDClassifier(**params).fit(X, y)
+
+
+def test_network_components_are_grid_searchable():
+    X, y = _moons()
+    search = GridSearchCV(
+        GDClassifier(hidden_layer_sizes=(8,), activation="leaky_relu",
+                     random_state=0, max_iter=50),
+        {"activation__negative_slope": [0.01, 0.3], "init": ["auto", "he_normal"]},
+        cv=2,
+    ).fit(X, y)
+    assert search.best_estimator_.activation.negative_slope in (0.01, 0.3)
+
+
+def test_gradient_norms_show_vanishing_gradients_in_a_deep_logistic_network():
+    X, y = _moons()
+    deep = dict(hidden_layer_sizes=(16,) * 6, optimizer="sgd", max_iter=5,
+                tol=None, random_state=0)
+    logistic = GDClassifier(activation="logistic", **deep).fit(X, y)
+    relu = GDClassifier(activation="relu", **deep).fit(X, y)
+    # The first layer's gradient against the output layer's, last epoch:
+    # each logistic layer scales the backpropagated signal by at most 1/4.
+    def ratio(model):
+        return model.gradient_norms_[-1, 0] / model.gradient_norms_[-1, -1]
+
+    assert ratio(logistic) < 1e-2
+    assert ratio(relu) > 10 * ratio(logistic)

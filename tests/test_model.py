@@ -30,7 +30,15 @@ import scipy.sparse as sp
 from _helpers import finite_differences
 from numpy.testing import assert_allclose, assert_array_equal
 
-from sklearn_gd._model import LinearModel, flatten, penalized_slices, unflatten
+from sklearn_gd._model import (
+    LinearModel,
+    NeuralNetwork,
+    flatten,
+    penalized_slices,
+    unflatten,
+)
+from sklearn_gd.activations import ACTIVATIONS
+from sklearn_gd.initializers import GlorotUniform
 
 N_SAMPLES, N_FEATURES = 9, 4
 
@@ -448,3 +456,127 @@ def test_output_units_give_each_parameter_its_outputs_scale(fit_intercept, n_out
     if fit_intercept:
         for k in range(n_outputs):
             assert units[1][k] == output_scale[k]
+
+
+# ---------------------------------------------------------------------------
+# NeuralNetwork: hidden layers
+
+
+def _network(activation="tanh", sizes=(4, 3), fit_intercept=True, dropout=0.0):
+    """A network with the same activation on every layer, Glorot init."""
+    layer = ACTIVATIONS[activation]()
+    return NeuralNetwork(
+        sizes, [layer] * len(sizes), [GlorotUniform()] * len(sizes), dropout,
+        fit_intercept,
+    )
+
+
+def _network_problem(model, n_outputs=2, seed=0, x_kind="dense"):
+    """Data, random parameters (output layer too, so every gradient is
+    non-zero) and a random ``G``."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(N_SAMPLES, N_FEATURES))
+    params = model.init(N_FEATURES, n_outputs, np.zeros(n_outputs), _Stream(0), float)
+    params = [p + rng.normal(scale=0.5, size=p.shape) for p in params]
+    G = rng.normal(size=(N_SAMPLES, n_outputs))
+    return X_KINDS[x_kind](X), X, params, G
+
+
+class _Stream:
+    """What ``init`` receives: a random stream with a ``state`` (RandomSource)."""
+
+    def __init__(self, seed):
+        self.state = np.random.RandomState(seed)
+
+    def __getattr__(self, name):
+        return getattr(self.state, name)
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("x_kind", ["dense", "csr_matrix"])
+def test_network_backward_matches_finite_differences(activation, x_kind):
+    model = _network(activation)
+    X, X_dense, params, G = _network_problem(model, x_kind=x_kind)
+    grads = [np.full_like(p, 123.0) for p in params]
+    raw, cache = model.forward(params, X)
+    assert raw.shape == (N_SAMPLES, 2)
+    assert model.backward(params, cache, G.copy(), out=grads) is grads
+
+    def inner_product(candidate):
+        return float(np.sum(G * model.forward(candidate, X_dense)[0]))
+
+    for grad, expected in zip(grads, finite_differences(inner_product, params)):
+        assert_allclose(grad, expected, rtol=1e-5, atol=1e-7)
+
+
+def test_network_forward_is_written_out_layer_by_layer():
+    model = _network("relu", sizes=(5,), fit_intercept=False)
+    X, _, params, _ = _network_problem(model, n_outputs=3)
+    W1, b1, W2 = params
+    expected = np.maximum(X @ W1 + b1, 0) @ W2
+    assert_allclose(model.forward(params, X)[0], expected, rtol=1e-12)
+    assert model.penalized == (True, False, True)
+
+
+def test_dropout_masks_in_training_only_and_backward_uses_them():
+    model = _network("tanh", sizes=(50,), dropout=0.4)
+    X, _, params, G = _network_problem(model)
+    raw, _ = model.forward(params, X)
+    assert_allclose(raw, model.forward(params, X)[0])  # no dropout outside training
+    model._dropout_rng = np.random.RandomState(1)
+    _, (inputs, hidden) = model.forward(params, X, training=True)
+    mask = hidden[0][2]
+    # Inverted dropout: kept units scaled by 1 / (1 - rate), about 60% kept.
+    assert set(np.unique(mask)) == {0.0, 1 / 0.6}
+    assert 0.5 < np.mean(mask > 0) < 0.7
+    assert_allclose(inputs[1], hidden[0][1] * mask)
+
+    def with_mask(candidate):
+        model._dropout_rng = np.random.RandomState(1)  # the same masks
+        return float(np.sum(G * model.forward(candidate, X, training=True)[0]))
+
+    model._dropout_rng = np.random.RandomState(1)
+    raw, cache = model.forward(params, X, training=True)
+    grads = model.backward(params, cache, G.copy(), [np.empty_like(p) for p in params])
+    for grad, expected in zip(grads, finite_differences(with_mask, params)):
+        assert_allclose(grad, expected, rtol=1e-5, atol=1e-7)
+
+
+def test_network_init_starts_at_the_best_constant_with_seeded_hidden_weights():
+    model = _network("relu", sizes=(6, 4))
+    params = model.init(5, 2, np.array([0.5, -1.0]), _Stream(0), np.float32)
+    assert [p.shape for p in params] == [(5, 6), (6,), (6, 4), (4,), (4, 2), (2,)]
+    assert all(p.dtype == np.float32 for p in params)
+    assert_array_equal(params[4], 0.0)
+    assert_array_equal(params[5], [0.5, -1.0])
+    assert_array_equal(params[1], 0.0)
+    again = model.init(5, 2, np.array([0.5, -1.0]), _Stream(0), np.float32)
+    assert_array_equal(params[0], again[0])
+    other = model.init(5, 2, np.array([0.5, -1.0]), _Stream(1), np.float32)
+    assert not np.array_equal(params[0], other[0])
+
+
+def test_network_attributes_round_trip_with_mlp_shapes():
+    for fit_intercept in (True, False):
+        model = _network("tanh", sizes=(4, 3), fit_intercept=fit_intercept)
+        _, _, params, _ = _network_problem(model, n_outputs=2)
+        attributes = model.attributes(params)
+        assert [c.shape for c in attributes["coefs_"]] == [(4, 4), (4, 3), (3, 2)]
+        assert [b.shape for b in attributes["intercepts_"]] == [(4,), (3,), (2,)]
+        assert attributes["n_layers_"] == 4
+        back = model.params_from(attributes, np.float64)
+        assert len(back) == len(params)
+        for param, restored in zip(params, back):
+            assert_array_equal(param, restored)
+            assert not np.shares_memory(param, restored)
+        assert model.params_from({"coef_": params[0]}, np.float64) is None
+
+
+def test_network_output_units_only_on_the_output_layer():
+    model = _network("relu", sizes=(3,))
+    _, _, params, _ = _network_problem(model, n_outputs=2)
+    units = model.output_units(params, np.array([10.0, 1000.0]))
+    assert_array_equal(units[0], 1.0)
+    assert_array_equal(units[1], 1.0)
+    assert_array_equal(units[2], np.broadcast_to([10.0, 1000.0], (3, 2)))
+    assert_array_equal(units[3], [10.0, 1000.0])

@@ -38,8 +38,10 @@ import scipy.sparse as sp
 from _helpers import finite_differences
 from numpy.testing import assert_allclose, assert_array_equal
 
-from sklearn_gd._model import LinearModel
+from sklearn_gd._model import LinearModel, NeuralNetwork
 from sklearn_gd._objective import Objective
+from sklearn_gd.activations import Tanh
+from sklearn_gd.initializers import GlorotUniform
 from sklearn_gd.losses import CLASSIFICATION_LOSSES, REGRESSION_LOSSES, SquaredError
 from sklearn_gd.penalties import L1, L2, ElasticNet, NoPenalty
 
@@ -441,3 +443,58 @@ def test_penalty_value_is_alpha_times_the_penalty_of_the_weights(
         # The intercept is never penalised.
         moved = [params[0], params[1] + 100.0]
         assert objective.penalty_value(moved) == value
+
+
+# ---------------------------------------------------------------------------
+# A network with two hidden layers, every loss
+
+
+def _network_case(loss_name, k, seed=0):
+    """A tanh network (4, 3) with random parameters, targets suited to the
+    loss, samples near its kinks dropped, and sample weights."""
+    rng = np.random.RandomState(seed)
+    loss = _make_loss(loss_name)
+    classification = loss_name in CLASSIFICATION_LOSSES
+    n_outputs = (1 if k == 2 else k) if classification else k
+    model = NeuralNetwork(
+        (4, 3), [Tanh(), Tanh()], [GlorotUniform(), GlorotUniform()], 0.0, True
+    )
+    shapes = [(N_FEATURES, 4), (4,), (4, 3), (3,), (3, n_outputs), (n_outputs,)]
+    params = [rng.normal(scale=0.8, size=shape) for shape in shapes]
+    X = rng.normal(size=(N_SAMPLES, N_FEATURES))
+    raw = model.forward(params, X)[0]
+    if classification:
+        y_index = np.arange(N_SAMPLES) % k
+        rng.shuffle(y_index)
+        Y = loss.encode(y_index, k, np.float64)
+    elif loss_name == "poisson":
+        Y = rng.poisson(np.exp(raw)).astype(np.float64)
+    else:
+        Y = raw + rng.normal(scale=0.3, size=raw.shape)
+    quantity, kinks = KINKS[loss_name]
+    distance = Y - raw if quantity == "r" else Y * raw
+    keep = np.ones(N_SAMPLES, dtype=bool)
+    for kink in kinks(loss):
+        keep &= (np.abs(distance - kink) > 1e-2).all(axis=1)
+    s = rng.uniform(0.2, 3.0, size=N_SAMPLES)[keep]
+    return model, loss, X[keep], Y[keep], params, s
+
+
+@pytest.mark.parametrize("loss_name, k", PROBLEMS, ids=PROBLEM_IDS)
+def test_network_value_and_gradient_match_finite_differences(loss_name, k):
+    model, loss, X, Y, params, s = _network_case(loss_name, k)
+    objective = Objective(model, loss, L2(), ALPHA)
+
+    def reference(candidate):
+        # J written out: the weighted mean loss, and alpha ½‖W‖² over the
+        # three weight matrices (never the biases).
+        losses = loss.value(Y, model.forward(candidate, X)[0])
+        weights = candidate[0::2]
+        penalty = sum(0.5 * np.sum(W**2) for W in weights)
+        return np.sum(s * losses) / np.sum(s) + ALPHA * penalty
+
+    grads = [np.empty_like(p) for p in params]
+    value = objective.value_and_gradient(params, X, Y, _relative(s), grads)
+    assert_allclose(value, reference(params), rtol=1e-12)
+    for grad, expected in zip(grads, finite_differences(reference, params)):
+        assert_allclose(grad, expected, rtol=1e-5, atol=1e-7)
