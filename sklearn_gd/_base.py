@@ -438,7 +438,9 @@ class BaseGD(BaseEstimator):
         stopping, and wherever a mini-batch setting is asked for
         (``learning_rate``, ``batch_size`` or ``schedule`` not at its
         default, or ``dropout``), which a full-batch solver would ignore
-        (docs/optimizers.md).
+        (docs/optimizers.md); and for every network (hidden layers), whose
+        non-convex objective took lbfgs 2-10 times longer than Adam to a
+        similar score (docs/benchmarks.md).
         """
         entries = X.nnz if hasattr(X, "nnz") else X.shape[0] * X.shape[1]
         smooth_penalty = components.penalty.is_smooth
@@ -451,6 +453,7 @@ class BaseGD(BaseEstimator):
         )
         if (
             partial
+            or isinstance(components.model, NeuralNetwork)
             or self.early_stopping
             or mini_batch_asked
             or not components.loss.is_smooth

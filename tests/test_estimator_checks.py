@@ -78,9 +78,9 @@ CONFIGURATIONS = [
     # Early stopping on a held-out split.
     GDRegressor(early_stopping=True, validation_fraction=0.2),
     GDClassifier(early_stopping=True, validation_fraction=0.2),
-    # Hidden layers: the default solver (lbfgs here), mini-batch Adam with
-    # dropout and per-layer activations, and a regressor with L1 on a network.
-    GDClassifier(hidden_layer_sizes=(8,), random_state=0),
+    # Hidden layers: lbfgs, mini-batch Adam with dropout and per-layer
+    # activations, the default (Adam for networks), and L1 with clipped SGD.
+    GDClassifier(hidden_layer_sizes=(8,), optimizer="lbfgs", random_state=0),
     GDClassifier(
         hidden_layer_sizes=(6, 5),
         activation=["tanh", "leaky_relu"],
@@ -116,11 +116,6 @@ _NETWORK_WEIGHTS_DROPOUT = (
     "dropout draws one mask per row: repeated rows get different masks where a "
     "weighted row gets one, so the two fits differ"
 )
-_NETWORK_WEIGHTS_LBFGS = (
-    "a network's objective is not convex: lbfgs on weighted and on repeated rows "
-    "rounds differently, and on the check's 15 samples its paths part and end in "
-    "different local optima"
-)
 
 
 def expected_failed_checks(estimator):
@@ -135,8 +130,6 @@ def expected_failed_checks(estimator):
     weights_reason = None
     if params["dropout"]:
         weights_reason = _NETWORK_WEIGHTS_DROPOUT
-    elif params["hidden_layer_sizes"] and params["activation"] == "gelu":
-        weights_reason = _NETWORK_WEIGHTS_LBFGS
     elif params["early_stopping"]:
         weights_reason = _EARLY_STOPPING_WEIGHTS
     elif params["optimizer"] == "auto" and params["penalty"] == "l1":
