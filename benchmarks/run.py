@@ -60,6 +60,7 @@ from sklearn.linear_model import (
     SGDRegressor,
 )
 from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 # Benchmark the checkout this script belongs to, not whatever copy is installed.
@@ -111,6 +112,8 @@ class Sizes:
         Data of the lbfgs row.
     quality : tuple of (n_samples, n_features)
         Data of the defaults rows, before the train/test split.
+    network : tuple of (n_samples, n_features, n_units)
+        Data and hidden layer of the network epoch rows.
     epochs : int
         Epochs per timed fit in the epoch rows.
     grid_folds : int
@@ -123,6 +126,7 @@ class Sizes:
     sparse: tuple[int, int, float]
     multiclass: tuple[int, int, int]
     quality: tuple[int, int]
+    network: tuple[int, int, int]
     epochs: int
     grid_folds: int
     repeats: int
@@ -134,6 +138,7 @@ SIZES = {
         sparse=(100_000, 20_000, 0.002),
         multiclass=(200_000, 100, 5),
         quality=(200_000, 100),
+        network=(50_000, 100, 100),
         epochs=5,
         grid_folds=5,
         repeats=5,
@@ -143,6 +148,7 @@ SIZES = {
         sparse=(50_000, 20_000, 0.002),
         multiclass=(100_000, 100, 5),
         quality=(100_000, 100),
+        network=(25_000, 100, 100),
         epochs=3,
         grid_folds=5,
         repeats=3,
@@ -153,6 +159,7 @@ SIZES = {
         sparse=(1_000, 500, 0.02),
         multiclass=(1_000, 10, 5),
         quality=(1_000, 10),
+        network=(500, 10, 8),
         epochs=1,
         grid_folds=2,
         repeats=1,
@@ -174,7 +181,7 @@ class Row:
         Shape, storage and dtype of the data.
     ours, reference : float
         Seconds, or bytes when ``unit == "bytes"``.
-    unit : {"s", "bytes"}
+    unit : {"s", "bytes", "count"}
     target : float or None
         The ratio to reach (``ratio <= target``); None for information only.
     notes : str
@@ -672,6 +679,105 @@ def _defaults_quality_row(ctx: Context, index: int) -> Row:
     )
 
 
+NETWORK_BATCH_SIZE = 200  # MLPClassifier's default, min(200, n_samples)
+
+
+def _network_epoch_row(ctx: Context, dtype: str) -> Row:
+    """One hidden layer, Adam, same batch size and epochs: ours / MLPClassifier."""
+    n, p, units = ctx.sizes.network
+    X, y = make_classification(n, p, n_informative=max(2, p // 5), random_state=SEED)
+    X = StandardScaler().fit_transform(X).astype(dtype)
+    epochs = ctx.epochs
+    ours = GDClassifier(
+        hidden_layer_sizes=(units,), optimizer="adam", batch_size=NETWORK_BATCH_SIZE,
+        max_iter=epochs, tol=None, random_state=SEED,
+    )
+    reference = MLPClassifier(
+        hidden_layer_sizes=(units,), batch_size=NETWORK_BATCH_SIZE, max_iter=epochs,
+        tol=0.0, n_iter_no_change=epochs + 1, random_state=SEED,
+    )
+    times = ctx.timer.best(
+        {
+            f"network-{dtype}-ours": lambda: ours.fit(X, y),
+            f"network-{dtype}-mlp": lambda: reference.fit(X, y),
+        }
+    )
+    return Row(
+        key=f"network_epoch_{dtype}_vs_mlp",
+        name=f"network epoch ({units},) adam: GDClassifier / MLPClassifier",
+        data=describe(X),
+        ours=times[f"network-{dtype}-ours"] / epochs,
+        reference=times[f"network-{dtype}-mlp"] / epochs,
+        target=1.0,
+        notes=f"batch {NETWORK_BATCH_SIZE}; {epochs} epochs",
+    )
+
+
+def row_network_epoch(ctx: Context) -> Row:
+    return _network_epoch_row(ctx, "float64")
+
+
+def row_network_epoch32(ctx: Context) -> Row:
+    return _network_epoch_row(ctx, "float32")
+
+
+def _digits_network(ctx: Context, **params):
+    """A default network fit on the standardised digits train split."""
+    X_train, _, y_train, _ = _quality_data("digits", ctx)
+    return GDClassifier(
+        hidden_layer_sizes=(100,), random_state=SEED, **params
+    ).fit(X_train, y_train)
+
+
+def row_network_defaults(ctx: Context) -> Row:
+    """Whole default fit with (100,) on digits: ours / MLPClassifier."""
+    X_train, X_test, y_train, y_test = _quality_data("digits", ctx)
+    times = ctx.timer.best(
+        {
+            "network-digits-ours": lambda: _digits_network(ctx),
+            "network-digits-mlp": lambda: MLPClassifier(
+                hidden_layer_sizes=(100,), random_state=SEED
+            ).fit(X_train, y_train),
+        }
+    )
+    ours = ctx.timer.results["network-digits-ours"]
+    reference = ctx.timer.results["network-digits-mlp"]
+    return Row(
+        key="network_defaults_digits",
+        name="network defaults (100,): GDClassifier / MLPClassifier",
+        data=describe(X_train) + " (digits)",
+        ours=times["network-digits-ours"],
+        reference=times["network-digits-mlp"],
+        target=1.0,
+        notes=(
+            f"test score {ours.score(X_test, y_test):.4f} vs "
+            f"{reference.score(X_test, y_test):.4f}; {ours.n_iter_} vs "
+            f"{reference.n_iter_} epochs"
+        ),
+    )
+
+
+def row_network_l1(ctx: Context) -> Row:
+    """Non-zero share of an L1 network's first layer (target: half at most)."""
+    _, X_test, _, y_test = _quality_data("digits", ctx)
+    l1 = _digits_network(ctx, penalty="l1", alpha=3e-4)
+    l2 = _digits_network(ctx)
+    first = l1.coefs_[0]
+    return Row(
+        key="network_l1_nonzeros",
+        name="L1 network (100,): first-layer non-zero weights / all",
+        data="digits, standardised",
+        ours=float(np.count_nonzero(first)),
+        reference=float(first.size),
+        unit="count",
+        target=0.5,
+        notes=(
+            f"alpha=3e-4; test score {l1.score(X_test, y_test):.4f} vs "
+            f"{l2.score(X_test, y_test):.4f} with the default L2"
+        ),
+    )
+
+
 def row_grid_search(ctx: Context) -> Row:
     """9 x 5 GridSearchCV over the step and alpha on breast_cancer, explicit
     Adam against SGDClassifier(learning_rate="constant") over eta0."""
@@ -813,6 +919,10 @@ ROWS: list[Callable[[Context], Row]] = [
         for index in range(len(QUALITY_ROWS))
     ),
     row_grid_search,
+    row_network_epoch,
+    row_network_epoch32,
+    row_network_defaults,
+    row_network_l1,
     row_fit_overhead,
     row_memory_sgd,
     row_memory_lbfgs,
@@ -986,6 +1096,8 @@ def format_quantity(value: float, unit: str) -> str:
     """``"123 ms"``, ``"1.20 s"`` or ``"12.3 MB"``."""
     if unit == "bytes":
         return f"{significant(value / 1e6)} MB"
+    if unit == "count":
+        return f"{value:,.0f}"
     if value < 1e-3:
         return f"{significant(value * 1e6)} us"
     if value < 1:

@@ -85,6 +85,10 @@ def test_rows_cover_the_issue(tiny_run):
         "fit_overhead",
         "memory_sgd",
         "memory_lbfgs",
+        "network_epoch_float64_vs_mlp",
+        "network_epoch_float32_vs_mlp",
+        "network_defaults_digits",
+        "network_l1_nonzeros",
     }
     assert expected <= keys
 
