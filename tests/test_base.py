@@ -1140,3 +1140,40 @@ def test_gradient_norms_show_vanishing_gradients_in_a_deep_logistic_network():
 
     assert ratio(logistic) < 1e-2
     assert ratio(relu) > 10 * ratio(logistic)
+
+
+@pytest.mark.parametrize(
+    "optimizer",
+    ["auto", "sgd", "momentum", "nesterov", "adam", "adamw", "nadam", "rmsprop",
+     "adagrad", "adadelta", "lbfgs", "fista"],
+)
+def test_every_optimizer_trains_a_network(optimizer):
+    X, y = _moons()
+    penalty = "l1" if optimizer == "fista" else "l2"
+    # Plain SGD's default step needs more than 256-row batches' 2 updates per
+    # epoch on 400 samples (0.91 after 1000 epochs).
+    batch_size = 32 if optimizer in ("sgd", "momentum", "nesterov") else "auto"
+    model = GDClassifier(
+        hidden_layer_sizes=(16,), optimizer=optimizer, penalty=penalty,
+        batch_size=batch_size, random_state=0,
+    ).fit(X, y)
+    assert model.score(X, y) > 0.95, model.n_iter_
+
+
+@pytest.mark.parametrize("schedule", ["invscaling", "cosine", "adaptive", "onecycle"])
+def test_schedules_and_clipping_train_a_network(schedule):
+    X, y = _moons()
+    model = GDClassifier(
+        hidden_layer_sizes=(16,), schedule=schedule, optimizer=SGD(clip_norm=1.0),
+        learning_rate=1.0, batch_size=32, max_iter=300, random_state=0,
+    ).fit(X, y)
+    assert model.score(X, y) > 0.95
+
+
+def test_class_weight_shifts_a_networks_predictions():
+    X, y = _moons()
+    plain = GDClassifier(hidden_layer_sizes=(8,), random_state=0).fit(X, y)
+    weighted = GDClassifier(
+        hidden_layer_sizes=(8,), class_weight={0: 1.0, 1: 20.0}, random_state=0
+    ).fit(X, y)
+    assert np.mean(weighted.predict(X) == 1) > np.mean(plain.predict(X) == 1) + 0.03
