@@ -141,8 +141,9 @@ class GDClassifier(ClassifierMixin, BaseGD):
         With hidden layers: number of layers, input and output included.
     gradient_norms_ : ndarray of shape (n_iter_, n_weight_layers)
         Per epoch, the norm of each weight matrix's gradient (root mean
-        square over the epoch's updates; for full-batch solvers, at each
-        iteration's end): vanishing or exploding gradients show here.
+        square over the epoch's updates, or about 32 evenly spaced ones in
+        longer epochs; for full-batch solvers, the last gradient of each
+        iteration): vanishing or exploding gradients show here.
     learning_rate_curve_ : ndarray of shape (n_iter_,)
         Step size of each epoch's last update (NaN for ``lbfgs``).
     validation_scores_ : ndarray of shape (n_iter_,) or None

@@ -38,6 +38,11 @@ MIN_PLATEAU_UPDATES = 50
 # evenly spaced (one forward pass over them per epoch).
 MONITOR_MAX_SAMPLES = 10_000
 
+# gradient_norms_ averages the gradient norms of about this many evenly spaced
+# updates per epoch (all of them in shorter epochs): a norm at every update
+# showed in the sparse epoch's time (docs/benchmarks.md).
+GRADIENT_NORM_SAMPLES = 32
+
 class Plateau:
     """scikit-learn SGD's stopping rule, on any monitored quantity.
 
@@ -178,8 +183,10 @@ class MiniBatchSolver:
     def _run_epoch(
         self, objective, state, flat, gradient, nonsmooth, batches, rng
     ) -> tuple[float, np.ndarray]:
-        """One pass over the data; returns the last update's step size and the
-        root mean square over the updates of each weight matrix's gradient norm.
+        """One pass over the data; returns the last update's step size and
+        each weight matrix's gradient norm, as the root mean square over
+        about ``GRADIENT_NORM_SAMPLES`` evenly spaced updates (all of them in
+        shorter epochs).
 
         ``gradient`` is the flat gradient buffer and its views shaped as the
         parameters; ``nonsmooth`` the penalty's non-smooth part (or None),
@@ -188,12 +195,15 @@ class MiniBatchSolver:
         grad_flat, grads = gradient
         lr = math.nan
         layers = penalized_slices(objective.model, state.params)
-        squares, n_updates = np.zeros(len(layers)), 0
-        for X, Y, weight in batches.epoch(rng):
+        squares, n_sampled = np.zeros(len(layers)), 0
+        n_batches = -(-batches.n_samples // batches.batch_size)
+        stride = max(1, n_batches // GRADIENT_NORM_SAMPLES)
+        for index, (X, Y, weight) in enumerate(batches.epoch(rng)):
             objective.gradient(state.params, X, Y, weight, grads)
-            for k, layer in enumerate(layers):
-                squares[k] += np.dot(grad_flat[layer], grad_flat[layer])
-            n_updates += 1
+            if index % stride == 0:
+                for k, layer in enumerate(layers):
+                    squares[k] += np.dot(grad_flat[layer], grad_flat[layer])
+                n_sampled += 1
             base = self.learning_rate * state.lr_multiplier
             lr = float(
                 self.schedule.value(state.t, base, state.n_steps, objective.alpha)
@@ -210,7 +220,7 @@ class MiniBatchSolver:
                 cap = step_lr if self.optimizer.scale_free else None
                 nonsmooth.cumulative_prox(flat, step, *state.penalty_totals, cap)
             state.t += 1
-        return lr, np.sqrt(squares / max(n_updates, 1))
+        return lr, np.sqrt(squares / max(n_sampled, 1))
 
     def _end_epoch(self, objective, state, value, lr, validation, best, verbose):
         """Check and record an epoch that ended at objective ``value``; return

@@ -186,3 +186,29 @@ def test_lbfgs_weighted_fit_equals_repeated_rows_for_every_smooth_loss(Estimator
     # Before: huber (7e-7 off), squared_hinge (0.45), modified_huber (0.06) failed.
     estimator = Estimator(loss=loss, optimizer="lbfgs")
     check_sample_weight_equivalence_on_dense_data(Estimator.__name__, estimator)
+
+
+def test_gradient_norms_are_the_update_gradients_norms():
+    # One full-batch sgd update from the start (zero weights, intercept at
+    # the mean): the weight gradient is X^T (mean(y) - y) / n.
+    X, y = make_regression(n_samples=100, n_features=4, noise=1.0, random_state=0)
+    estimator = GDRegressor(optimizer="sgd", batch_size=None, max_iter=1, tol=None)
+    estimator.fit(X, y)
+    expected = np.linalg.norm(X.T @ (y.mean() - y) / len(y))
+    assert estimator.gradient_norms_.shape == (1, 1)
+    assert_allclose(estimator.gradient_norms_[0, 0], expected, rtol=1e-10)
+
+
+def test_gradient_norms_sample_long_epochs(monkeypatch):
+    # With 2 sampled updates of 10 per epoch, the norms are those of updates
+    # 0 and 5: compare with a run that samples all 10.
+    monkeypatch.setattr("sklearn_gd._solvers.GRADIENT_NORM_SAMPLES", 2)
+    X, y = make_regression(n_samples=100, n_features=4, noise=1.0, random_state=0)
+    params = dict(optimizer="sgd", batch_size=10, max_iter=3, tol=None, random_state=0)
+    sampled = GDRegressor(**params).fit(X, y)
+    monkeypatch.setattr("sklearn_gd._solvers.GRADIENT_NORM_SAMPLES", 1000)
+    every = GDRegressor(**params).fit(X, y)
+    assert_allclose(sampled.coef_, every.coef_)  # sampling changes nothing else
+    assert sampled.gradient_norms_.shape == every.gradient_norms_.shape == (3, 1)
+    assert not np.allclose(sampled.gradient_norms_, every.gradient_norms_)
+    assert_allclose(sampled.gradient_norms_, every.gradient_norms_, rtol=0.5)
