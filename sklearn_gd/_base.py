@@ -663,7 +663,15 @@ def _parameter_units(state: TrainingState) -> float | np.ndarray:
 
 def has_incremental_optimizer(estimator) -> bool:
     """``available_if`` check for ``partial_fit``: a full-batch solver (lbfgs)
-    cannot train on one batch at a time (as ``MLPClassifier`` with lbfgs)."""
+    cannot train on one batch at a time (as ``MLPClassifier`` with lbfgs), and
+    a chunk has nothing held out for ``early_stopping`` (SGD and MLP raise)."""
+    if estimator.early_stopping:
+        raise AttributeError(
+            "partial_fit is not available with early_stopping=True: each call "
+            "trains one pass over the chunk it is given, with nothing held out to "
+            "score. Set early_stopping=False for partial_fit, or score held-out "
+            "chunks yourself."
+        )
     optimizer = estimator.optimizer
     if isinstance(optimizer, str):
         factory = optimizers.OPTIMIZERS.get(optimizer)

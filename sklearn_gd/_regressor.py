@@ -222,8 +222,9 @@ class GDRegressor(RegressorMixin, BaseGD):
 
         The optimizer's state and step count carry over between calls (a
         changed ``optimizer`` restarts its state; a changed ``fit_intercept``
-        raises); ``tol`` and ``early_stopping`` do not apply, and epochs run
-        here score NaN in ``validation_scores_``. ``max_iter`` does not limit
+        raises); ``tol`` does not apply. Not available with
+        ``early_stopping=True`` (a chunk has nothing held out) or a full-batch
+        optimizer. ``max_iter`` does not limit
         the calls, but a decaying schedule plans its run over ``max_iter``
         epochs of the first call's size (see ``docs/schedules.md``).
 

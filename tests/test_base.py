@@ -347,14 +347,25 @@ def test_partial_fit_schedule_is_planned_once():
     assert np.all(np.diff(steps) < 0) and steps[-1] > 0.5 * steps[0], steps
 
 
-def test_partial_fit_after_early_stopping_keeps_one_score_per_epoch():
+@task_params
+def test_partial_fit_refuses_early_stopping(task):
+    # Before: silently ignored (SGDClassifier and MLPClassifier raise).
+    estimator, X, y = build(task, early_stopping=True)
+    assert not hasattr(estimator, "partial_fit")
+    with pytest.raises(AttributeError, match="partial_fit") as error:
+        estimator.partial_fit(X, y, **classes_of(estimator, y))
+    # The reason, with what to do instead, is chained.
+    assert "not available with early_stopping=True" in str(error.value.__cause__)
+    assert not hasattr(estimator, "n_iter_")
+
+
+def test_partial_fit_continues_a_fit_that_stopped_early():
     X, y = make_regression(n_samples=300, n_features=5, noise=1.0, random_state=0)
     estimator = GDRegressor(early_stopping=True, random_state=0).fit(X, y)
-    best = estimator.best_validation_score_
-    estimator.partial_fit(X, y)
-    assert estimator.validation_scores_.shape == (estimator.n_iter_,)
-    assert np.isnan(estimator.validation_scores_[-1])  # nothing held out
-    assert estimator.best_validation_score_ == best
+    n_iter = estimator.n_iter_
+    estimator.set_params(early_stopping=False).partial_fit(X, y)
+    assert estimator.n_iter_ == n_iter + 1
+    assert estimator.validation_scores_ is None  # as after any fit without it
 
 
 @task_params
@@ -672,7 +683,8 @@ INPUT_FORMATS = {
 @pytest.mark.parametrize("method", ["fit", "partial_fit"])
 def test_inputs_are_never_modified(task, input_format, method):
     estimator, X, y = build(
-        task, max_iter=5, batch_size=16, random_state=0, early_stopping=True
+        task, max_iter=5, batch_size=16, random_state=0,
+        early_stopping=method == "fit",  # partial_fit refuses it
     )
     if task != "regressor":
         estimator.set_params(class_weight="balanced")
