@@ -89,7 +89,8 @@ class GDClassifier(ClassifierMixin, BaseGD):
     fit_intercept : bool, default=True
         Whether to learn intercepts.
     warm_start : bool, default=False
-        Start ``fit`` from the previous solution (with a fresh optimizer state).
+        Start ``fit`` from the previous solution (with a fresh optimizer state);
+        a ``y`` with other classes then raises.
     random_state : int, RandomState or None, default=None
         Seeds the shuffling and the validation split.
     verbose : int, default=0
@@ -310,6 +311,7 @@ class GDClassifier(ClassifierMixin, BaseGD):
             classes = self._classes_for_partial_fit(classes)
         else:
             classes = np.unique(y)
+            self._check_warm_start_classes(classes)
         if len(classes) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes; got 1 "
@@ -326,6 +328,19 @@ class GDClassifier(ClassifierMixin, BaseGD):
         Y = loss.encode(y_index, len(classes), sample_weight.dtype)
         attributes = {"classes_": classes, "_fitted_loss": loss}
         return Targets(Y, sample_weight, y_index, attributes)
+
+    def _check_warm_start_classes(self, classes) -> None:
+        """A warm start continues a model of the same classes, or raises (as
+        ``MLPClassifier``): its outputs would otherwise mean other classes."""
+        previous = vars(self).get("classes_")
+        if not self.warm_start or previous is None:
+            return
+        if len(previous) != len(classes) or not np.all(previous == classes):
+            raise ValueError(
+                "warm_start=True continues the previous fit, whose classes were "
+                f"{previous.tolist()}, but y has the classes {classes.tolist()}. "
+                "Use warm_start=False to train a new model on these classes."
+            )
 
     def _class_weighted(self, y, y_index, classes, sample_weight):
         """``sample_weight`` times the weight of each sample's class."""

@@ -353,3 +353,17 @@ def test_multiclass_margin_loss_is_one_model(loss):
             assert np.abs(model.coef_[i] - model.coef_[j]).max() > 0.1 * scale
     assert model.decision_function(X).shape == (len(X), 3)
     assert model.score(X, y) > 0.5  # chance is 1/3
+
+
+def test_warm_start_fit_on_another_class_set_raises():
+    # Before: silently accepted, the old outputs read as other classes.
+    X, y = three_class_data()
+    model = GDClassifier(warm_start=True, random_state=0).fit(X, y)
+    coef = model.coef_.copy()
+    with pytest.raises(ValueError, match=r"classes were \[0, 1, 2\].*\[0, 1\]"):
+        model.fit(X[y < 2], y[y < 2])
+    assert_array_equal(model.coef_, coef)  # left as it was
+    # The same classes continue; warm_start=False starts again on any.
+    model.fit(X, y)
+    model.set_params(warm_start=False).fit(X[y < 2], y[y < 2])
+    assert_array_equal(model.classes_, [0, 1])
