@@ -13,6 +13,7 @@ from numbers import Integral, Real
 from typing import Any, NamedTuple
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -621,6 +622,38 @@ class BaseGD(BaseEstimator):
             "best_validation_score_": best_score,
             "_training_state": state,
         }
+
+    # ------------------------------------------------------------------
+    # Sparse coefficients (scikit-learn's linear models' SparseCoefMixin)
+
+    def sparsify(self):
+        """Store ``coef_`` as a ``scipy.sparse`` CSR matrix.
+
+        Worth it when most weights are exactly zero (``penalty="l1"``): the
+        matrix then takes less memory. ``predict`` works on either form; call
+        :meth:`densify` before training further.
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self)
+        self.coef_ = sp.csr_matrix(np.atleast_2d(self.coef_))  # a network: raises
+        return self
+
+    def densify(self):
+        """Store ``coef_`` as a numpy array again (the default after ``fit``),
+        of the shape ``fit`` gives it.
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self)
+        if sp.issparse(self.coef_):
+            dense = self.coef_.toarray()
+            self.coef_ = dense[0] if getattr(self, "_single_output", False) else dense
+        return self
 
     # ------------------------------------------------------------------
     # Prediction

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import scipy.sparse as sp
 
 
 class LinearModel:
@@ -125,7 +126,10 @@ class LinearModel:
         None if they are absent."""
         if "coef_" not in attributes:
             return None
-        weights = np.array(np.atleast_2d(attributes["coef_"]).T, dtype=dtype, order="C")
+        coef = attributes["coef_"]
+        if sp.issparse(coef):  # after sparsify()
+            coef = coef.toarray()
+        weights = np.array(np.atleast_2d(coef).T, dtype=dtype, order="C")
         if not self.fit_intercept:
             return [weights]
         intercept = np.atleast_1d(attributes["intercept_"])

@@ -1189,3 +1189,27 @@ def test_class_weight_shifts_a_networks_predictions():
         hidden_layer_sizes=(8,), class_weight={0: 1.0, 1: 20.0}, random_state=0
     ).fit(X, y)
     assert np.mean(weighted.predict(X) == 1) > np.mean(plain.predict(X) == 1) + 0.03
+
+
+@task_params
+def test_sparsify_and_densify_as_scikit_learns_linear_models(task):
+    estimator, X, y = build(task, penalty="l1", alpha=0.05, random_state=0)
+    estimator.fit(X, y)
+    dense = estimator.coef_.copy()
+    predicted = estimator.predict(X)
+    assert estimator.sparsify() is estimator
+    assert sp.issparse(estimator.coef_)
+    assert estimator.coef_.nnz == np.count_nonzero(dense)
+    assert_array_equal(estimator.predict(X), predicted)
+    restored = pickle.loads(pickle.dumps(estimator))
+    assert_array_equal(restored.predict(X), predicted)
+    assert estimator.densify() is estimator
+    assert isinstance(estimator.coef_, np.ndarray)
+    assert_array_equal(estimator.coef_, dense)  # the shape fit gave it
+    # warm_start from a sparsified model starts from its weights.
+    estimator.sparsify().set_params(warm_start=True, max_iter=1, tol=None)
+    estimator.fit(X, y)
+    assert isinstance(estimator.coef_, np.ndarray)
+    network = clone(estimator).set_params(hidden_layer_sizes=(3,), warm_start=False)
+    with pytest.raises(AttributeError, match="coefs_"):
+        network.fit(X, y).sparsify()
