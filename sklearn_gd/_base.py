@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array, check_random_state
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import activations, initializers, losses, optimizers, penalties, schedules
@@ -308,7 +309,17 @@ class BaseGD(BaseEstimator):
     # ------------------------------------------------------------------
     # Fitting
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        coef_init=None,
+        intercept_init=None,
+        coefs_init=None,
+        intercepts_init=None,
+    ):
         """Fit the model by gradient descent.
 
         Parameters
@@ -319,15 +330,34 @@ class BaseGD(BaseEstimator):
             Targets (class labels for the classifier).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights ``s_i`` of the objective's weighted mean loss.
+        coef_init : array-like, default=None
+            Linear model: the weights to start from, shaped as ``coef_``
+            (``SGDClassifier``'s argument); overrides ``warm_start``.
+        intercept_init : array-like, default=None
+            Linear model: the intercepts to start from, shaped as
+            ``intercept_`` (default: the loss's best constant).
+        coefs_init : list of array-like, default=None
+            Network: the weight matrices to start from, shaped as ``coefs_``.
+        intercepts_init : list of array-like, default=None
+            Network: the biases to start from, shaped as ``intercepts_``.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight, classes=None, partial=False)
+        start = {
+            "coef_": coef_init,
+            "intercept_": intercept_init,
+            "coefs_": coefs_init,
+            "intercepts_": intercepts_init,
+        }
+        start = {name: value for name, value in start.items() if value is not None}
+        return self._fit(
+            X, y, sample_weight, classes=None, partial=False, start=start
+        )
 
-    def _fit(self, X, y, sample_weight, *, classes, partial: bool):
+    def _fit(self, X, y, sample_weight, *, classes, partial: bool, start=None):
         """``fit`` and ``partial_fit``: start a training state (or continue the
         previous one, in ``partial_fit``), then run the one training loop.
 
@@ -355,6 +385,8 @@ class BaseGD(BaseEstimator):
             state = self._initial_state(
                 components.model, components.loss, data, weight, rng, partial
             )
+            if start:
+                state.params = _start_params(state.model, state.params, start)
         else:
             state = self._continued_state(components.model, previous)
         data = data._replace(weight=relative_weights(weight, state.weight_scale))
@@ -626,6 +658,7 @@ class BaseGD(BaseEstimator):
     # ------------------------------------------------------------------
     # Sparse coefficients (scikit-learn's linear models' SparseCoefMixin)
 
+    @available_if(lambda estimator: _is_linear(estimator))
     def sparsify(self):
         """Store ``coef_`` as a ``scipy.sparse`` CSR matrix.
 
@@ -638,9 +671,10 @@ class BaseGD(BaseEstimator):
         self : object
         """
         check_is_fitted(self)
-        self.coef_ = sp.csr_matrix(np.atleast_2d(self.coef_))  # a network: raises
+        self.coef_ = sp.csr_matrix(np.atleast_2d(self.coef_))
         return self
 
+    @available_if(lambda estimator: _is_linear(estimator))
     def densify(self):
         """Store ``coef_`` as a numpy array again (the default after ``fit``),
         of the shape ``fit`` gives it.
@@ -667,6 +701,61 @@ class BaseGD(BaseEstimator):
         state = self._training_state
         params = state.model.params_from(vars(self), state.params[0].dtype)
         return state.model.forward(params, X)[0]
+
+
+def _start_params(model, params: list, start: dict) -> list:
+    """``params`` with the fitted-attribute-shaped arrays of ``start`` (the
+    ``*_init`` arguments of ``fit``) in place of theirs."""
+    attributes = model.attributes(params)
+    unknown = sorted(set(start) - set(attributes))
+    if unknown:
+        names = [_init_name(name) for name in unknown]
+        wanted = [_init_name(name) for name in attributes if name != "n_layers_"]
+        raise ValueError(
+            f"{', '.join(names)} cannot start this model: "
+            f"{'a network' if 'coefs_' in attributes else 'the linear model'} "
+            f"starts from {' and '.join(wanted)}."
+        )
+    attributes.update(start)
+    dtype = params[0].dtype
+    try:
+        new = model.params_from(attributes, dtype)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"Cannot start from {sorted(start)}: {error}") from error
+    if [p.shape for p in new] != [p.shape for p in params]:
+        current = model.attributes(params)
+        expected = {_init_name(name): _shapes(current[name]) for name in start}
+        given = {_init_name(name): _shapes(value) for name, value in start.items()}
+        raise ValueError(
+            f"The *_init arguments of fit have shapes {given}; this model "
+            f"needs {expected}."
+        )
+    if not all(np.isfinite(p).all() for p in new):
+        raise ValueError("The *_init arguments of fit must be finite.")
+    return new
+
+
+def _is_linear(estimator) -> bool:
+    """``available_if`` check of ``sparsify``/``densify``: the linear model's
+    ``coef_`` only (a network's weights are ``coefs_``)."""
+    if _check_hidden_layer_sizes(estimator.hidden_layer_sizes):
+        raise AttributeError(
+            "sparsify and densify act on coef_, which a network "
+            f"(hidden_layer_sizes={tuple(estimator.hidden_layer_sizes)}) does not "
+            "have: its weights are in coefs_."
+        )
+    return True
+
+
+def _init_name(attribute: str) -> str:
+    """``coef_`` -> ``coef_init``: the argument of ``fit`` that sets it."""
+    return attribute[:-1] + "_init"
+
+
+def _shapes(value):
+    if isinstance(value, list):
+        return [np.shape(item) for item in value]
+    return np.shape(value)
 
 
 def _check_hidden_layer_sizes(value) -> tuple[int, ...]:

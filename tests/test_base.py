@@ -1211,5 +1211,47 @@ def test_sparsify_and_densify_as_scikit_learns_linear_models(task):
     estimator.fit(X, y)
     assert isinstance(estimator.coef_, np.ndarray)
     network = clone(estimator).set_params(hidden_layer_sizes=(3,), warm_start=False)
-    with pytest.raises(AttributeError, match="coefs_"):
+    assert not hasattr(network, "sparsify")
+    with pytest.raises(AttributeError, match="sparsify") as error:
         network.fit(X, y).sparsify()
+    assert "its weights are in coefs_" in str(error.value.__cause__)
+
+
+@task_params
+def test_fit_starts_from_coef_init_and_intercept_init(task):
+    # Before: a TypeError (SGDClassifier's fit takes them).
+    estimator, X, y = build(task, optimizer="sgd", learning_rate=1e-12, max_iter=1,
+                            tol=None, random_state=0)
+    shape = clone(estimator).fit(X, y).coef_.shape
+    coef = np.random.RandomState(0).normal(size=shape)
+    intercept = np.full(shape[0] if len(shape) == 2 else 1, 0.25)
+    started = clone(estimator).fit(X, y, coef_init=coef, intercept_init=intercept)
+    assert_allclose(started.coef_, coef, atol=1e-9)
+    assert_allclose(started.intercept_, intercept, atol=1e-9)
+    # It overrides warm_start, and a proper step trains on from there.
+    trained = clone(estimator).set_params(learning_rate="auto", max_iter=200)
+    trained.set_params(warm_start=True).fit(X, y, coef_init=coef)
+    assert trained.loss_curve_[-1] < trained.loss_curve_[0]
+    for bad, match in [
+        ({"coef_init": coef[..., :-1]}, "shapes"),
+        ({"coef_init": np.full(shape, np.nan)}, "finite"),
+        ({"coefs_init": [coef]}, "the linear model starts from coef_init"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            clone(estimator).fit(X, y, **bad)
+
+
+def test_fit_starts_a_network_from_coefs_init():
+    X, y = _moons()
+    sizes = [(2, 4), (4, 1)]
+    coefs = [np.random.RandomState(k).normal(size=size) for k, size in enumerate(sizes)]
+    network = GDClassifier(hidden_layer_sizes=(4,), optimizer="sgd",
+                           learning_rate=1e-12, max_iter=1, tol=None)
+    network.fit(X, y, coefs_init=coefs, intercepts_init=[np.ones(4), np.ones(1)])
+    for coef, expected in zip(network.coefs_, coefs):
+        assert_allclose(coef, expected, atol=1e-9)
+    assert_allclose(network.intercepts_[1], [1.0], atol=1e-9)
+    with pytest.raises(ValueError, match=r"coefs_init.*\(2, 5\)"):
+        network.fit(X, y, coefs_init=[np.ones((2, 5)), np.ones((5, 1))])
+    with pytest.raises(ValueError, match="a network starts from coefs_init"):
+        network.fit(X, y, coef_init=np.ones(2))

@@ -127,6 +127,11 @@ def expected_failed_checks(estimator):
             "the check draws negative multi-output targets without honouring the "
             "positive_only tag, and Poisson refuses negative y by design"
         )
+    if params["early_stopping"] and isinstance(estimator, GDClassifier):
+        failures["check_sparsify_coefficients"] = (
+            "the check fits 9 samples of 3 classes: validation_fraction=0.2 holds "
+            "out 2, which cannot hold every class, and fit says so"
+        )
     weights_reason = None
     if params["dropout"]:
         weights_reason = _NETWORK_WEIGHTS_DROPOUT
