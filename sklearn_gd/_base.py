@@ -7,6 +7,7 @@ numerical work happens in :mod:`sklearn_gd._engine`.
 
 from __future__ import annotations
 
+import copy
 import math
 import warnings
 from numbers import Integral, Real
@@ -123,11 +124,12 @@ def _linear_attribute(name: str) -> property:
         if name in vars(self):
             return vars(self)[name]
         if "coefs_" in vars(self):
+            fitted = tuple(coef.shape[1] for coef in vars(self)["coefs_"][:-1])
             raise AttributeError(
-                f"{type(self).__name__} with hidden_layer_sizes="
-                f"{tuple(self.hidden_layer_sizes)} has no {name}: a network's "
-                "weights are per layer, in coefs_ and intercepts_ (coefs_[0] is "
-                "the first layer's, of shape (n_features, n_units))."
+                f"{type(self).__name__} fitted with hidden_layer_sizes={fitted} has "
+                f"no {name}: a network's weights are per layer, in coefs_ and "
+                "intercepts_ (coefs_[0] is the first layer's, of shape "
+                "(n_features, n_units))."
             )
         raise AttributeError(
             f"{type(self).__name__!r} object has no attribute {name!r}"
@@ -275,7 +277,7 @@ class BaseGD(BaseEstimator):
                     f"optimizer={self.optimizer!r} cannot train loss={self.loss!r} "
                     f"with penalty={self.penalty!r}: {error}"
                 ) from error
-            if self.dropout:
+            if self.dropout and isinstance(components.model, NeuralNetwork):
                 raise ValueError(
                     f"dropout={self.dropout} cannot be used with optimizer="
                     f"{self.optimizer!r}: a full-batch solver's line search needs "
@@ -482,7 +484,7 @@ class BaseGD(BaseEstimator):
             self.learning_rate != "auto"
             or self.batch_size != "auto"
             or type(components.schedule) is not schedules.Constant
-            or self.dropout
+            or (self.dropout and isinstance(components.model, NeuralNetwork))
         )
         if (
             partial
@@ -499,10 +501,13 @@ class BaseGD(BaseEstimator):
         """The model this estimator trains, from validated parameters: the
         linear model without hidden layers, else a :class:`NeuralNetwork`."""
         sizes = _check_hidden_layer_sizes(self.hidden_layer_sizes)
+        # Validated whatever the model, so that a bad value fails every
+        # candidate of a search, not only those with hidden layers; copies,
+        # so that set_params on the estimator never changes a fitted network.
+        layer_activations = copy.deepcopy(self._activations(sizes))
+        init = copy.deepcopy(self._component("init", self.init))
         if not sizes:
             return LinearModel(self.fit_intercept)
-        layer_activations = self._activations(len(sizes))
-        init = self._component("init", self.init)
         return NeuralNetwork(
             sizes,
             layer_activations,
@@ -511,16 +516,16 @@ class BaseGD(BaseEstimator):
             self.fit_intercept,
         )
 
-    def _activations(self, n_layers: int) -> list:
-        """One validated activation per hidden layer."""
+    def _activations(self, sizes: tuple[int, ...]) -> list:
+        """One validated activation per hidden layer of ``sizes``."""
         value = self.activation
         if not isinstance(value, (list, tuple)):
-            return [self._component("activation", value)] * n_layers
-        if len(value) != n_layers:
+            return [self._component("activation", value)] * len(sizes)
+        if sizes and len(value) != len(sizes):
             raise ValueError(
                 f"activation has {len(value)} entries but hidden_layer_sizes="
-                f"{tuple(self.hidden_layer_sizes)} has {n_layers} layers; give one "
-                "activation for all layers, or one per layer."
+                f"{sizes} has {len(sizes)} layers; give one activation for all "
+                "layers, or one per layer."
             )
         return [self._component("activation", each) for each in value]
 
@@ -548,15 +553,13 @@ class BaseGD(BaseEstimator):
         )
 
     def _continued_state(self, model, previous: TrainingState) -> TrainingState:
-        """A copy of the previous call's state, which this call trains."""
-        def shape(model):
-            sizes = getattr(model, "hidden_layer_sizes", ())
-            return f"fit_intercept={model.fit_intercept}, hidden_layer_sizes={sizes}"
-
-        if shape(model) != shape(previous.model):
+        """A copy of the previous call's state, which this call trains; a
+        model described otherwise (:func:`_describe_model`) raises."""
+        if _describe_model(model) != _describe_model(previous.model):
             raise ValueError(
-                f"{shape(model)} differs from the {shape(previous.model)} of the "
-                "model partial_fit continues; call fit to train the new one."
+                f"{_describe_model(model)} differs from the "
+                f"{_describe_model(previous.model)} of the model partial_fit "
+                "continues; call fit to train the new one."
             )
         return previous.copy()
 
@@ -735,6 +738,21 @@ def _start_params(model, params: list, start: dict) -> list:
     return new
 
 
+def _describe_model(model) -> str:
+    """The settings that make a model what it is, for ``partial_fit`` to
+    compare (the initializer only decides where a fit starts)."""
+    description = f"fit_intercept={model.fit_intercept}"
+    if isinstance(model, NeuralNetwork):
+        names = [repr(activation) for activation in model.activations]
+        description += (
+            f", hidden_layer_sizes={model.hidden_layer_sizes}, "
+            f"activation=[{', '.join(names)}], dropout={model.dropout}"
+        )
+    else:
+        description += ", hidden_layer_sizes=()"
+    return description
+
+
 def _is_linear(estimator) -> bool:
     """``available_if`` check of ``sparsify``/``densify``: the linear model's
     ``coef_`` only (a network's weights are ``coefs_``)."""
@@ -763,7 +781,10 @@ def _check_hidden_layer_sizes(value) -> tuple[int, ...]:
     sizes = (value,) if isinstance(value, Integral) else value
     if (
         isinstance(sizes, (list, tuple, np.ndarray))
-        and all(isinstance(size, Integral) and size >= 1 for size in sizes)
+        and all(
+            isinstance(size, Integral) and not isinstance(size, bool) and size >= 1
+            for size in sizes
+        )
         and not isinstance(value, bool)
     ):
         return tuple(int(size) for size in sizes)
@@ -775,12 +796,14 @@ def _check_hidden_layer_sizes(value) -> tuple[int, ...]:
 
 def _parameter_units(state: TrainingState) -> float | np.ndarray:
     """Per coordinate of the flat parameters, the spread of the output it
-    moves; a scalar where every output has the same."""
+    moves (the model's ``output_units``: a network's hidden parameters have
+    none); a scalar where every coordinate has the same."""
     scale = np.asarray(state.output_scale, dtype=float)
-    if np.all(scale == scale[0]):
-        return float(scale[0])
     units = state.model.output_units(state.params, scale)
-    return np.concatenate([np.ravel(unit) for unit in units])
+    flat = np.concatenate([np.ravel(unit) for unit in units])
+    if np.all(flat == flat[0]):
+        return float(flat[0])
+    return flat
 
 
 def has_incremental_optimizer(estimator) -> bool:

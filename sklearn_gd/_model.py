@@ -190,9 +190,11 @@ class NeuralNetwork:
     def init(self, n_features, n_outputs, output_bias, random_state, dtype):
         """Hidden weights from the initializers, zero hidden biases; the output
         layer at zero weights and the bias ``output_bias``."""
+        # Initializers get the fit's numpy RandomState (not its lazy wrapper).
+        stream = getattr(random_state, "state", random_state)
         params, fan_in = [], n_features
         for size, initializer in zip(self.hidden_layer_sizes, self.initializers):
-            params.append(initializer.weights(fan_in, size, random_state, dtype))
+            params.append(initializer.weights(fan_in, size, stream, dtype))
             params.append(np.zeros(size, dtype=dtype))
             fan_in = size
         params.append(np.zeros((fan_in, n_outputs), dtype=dtype))
@@ -200,7 +202,7 @@ class NeuralNetwork:
             params.append(np.array(output_bias, dtype=dtype).reshape(n_outputs))
         if self.dropout:
             # Masks are drawn from the fit's random stream, in training only.
-            self._dropout_rng = random_state.state
+            self._dropout_rng = stream
         return params
 
     def output_units(self, params, output_scale):

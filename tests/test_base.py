@@ -1086,7 +1086,7 @@ def test_network_partial_fit_warm_start_early_stopping_and_pickle():
     for _ in range(100):
         stream.partial_fit(X, y, classes=[0, 1])
     assert stream.score(X, y) > 0.95
-    with pytest.raises(ValueError, match="hidden_layer_sizes=.16,. of the model"):
+    with pytest.raises(ValueError, match=r"sizes=\(16,\), .* of the model"):
         stream.set_params(hidden_layer_sizes=(8,)).partial_fit(X, y)
 
     warm = GDClassifier(hidden_layer_sizes=(8,), optimizer="adam", max_iter=20,
@@ -1255,3 +1255,83 @@ def test_fit_starts_a_network_from_coefs_init():
         network.fit(X, y, coefs_init=[np.ones((2, 5)), np.ones((5, 1))])
     with pytest.raises(ValueError, match="a network starts from coefs_init"):
         network.fit(X, y, coef_init=np.ones(2))
+
+
+# Review of the hidden-layer change: each test failed before its fix.
+
+
+def test_hidden_weights_step_in_no_units_whatever_the_spread_of_y():
+    # Hidden weights moved by lr x std(y) when every output had the same
+    # spread: R2 -0.001 at y x 1e4 (0.98 at y x 1).
+    from sklearn.datasets import make_friedman1
+
+    X, y = make_friedman1(1000, random_state=0)
+    y = (y - y.mean()) / y.std()
+    for scale in (1.0, 1e4):
+        model = GDRegressor(hidden_layer_sizes=(32,), max_iter=200, random_state=0)
+        model.fit(X, y * scale)
+        assert model.score(X, y * scale) > 0.97
+        assert np.abs(model.coefs_[0]).max() < 10
+
+
+def test_custom_initializer_gets_a_numpy_random_state():
+    from sklearn_gd.initializers import Initializer
+
+    class FromGenerator(Initializer):
+        def weights(self, fan_in, fan_out, random_state, dtype):
+            assert isinstance(random_state, np.random.RandomState)
+            return check_random_state(random_state).normal(size=(fan_in, fan_out))
+
+    X, y = _moons()
+    model = GDClassifier(hidden_layer_sizes=(4,), init=FromGenerator(),
+                         random_state=0, max_iter=5).fit(X, y)
+    again = GDClassifier(hidden_layer_sizes=(4,), init=FromGenerator(),
+                         random_state=0, max_iter=5).fit(X, y)
+    assert_array_equal(model.coefs_[0], again.coefs_[0])
+
+
+def test_set_params_never_changes_a_fitted_network():
+    from sklearn_gd.activations import LeakyReLU
+
+    X, y = _moons()
+    model = GDClassifier(hidden_layer_sizes=(8,), activation=LeakyReLU(0.01),
+                         random_state=0).fit(X, y)
+    before = model.decision_function(X[:5])
+    model.set_params(activation__negative_slope=0.9)
+    assert_array_equal(model.decision_function(X[:5]), before)
+
+
+def test_partial_fit_refuses_a_changed_activation_or_dropout():
+    X, y = _moons()
+    for change in ({"activation": "tanh"}, {"dropout": 0.5}):
+        model = GDClassifier(hidden_layer_sizes=(8,), random_state=0)
+        model.partial_fit(X, y, classes=[0, 1])
+        with pytest.raises(ValueError, match="differs from the"):
+            model.set_params(**change).partial_fit(X, y)
+
+
+def test_network_parameters_without_hidden_layers():
+    X, y = _moons()
+    # dropout has no hidden unit to act on: the linear model, still lbfgs.
+    linear = GDClassifier(dropout=0.5, random_state=0).fit(X, y)
+    assert type(linear.optimizer_).__name__ == "LBFGS"
+    GDClassifier(dropout=0.5, optimizer="lbfgs").fit(X, y)  # no error
+    # Bad values fail whatever the architecture (a search fails at once).
+    for params in ({"activation": "bogus"}, {"init": "bogus"},
+                   {"activation": ["relu", "bogus"]}):
+        with pytest.raises(ValueError):
+            GDClassifier(**params).fit(X, y)
+
+
+def test_int_hidden_layer_sizes_and_a_fitted_networks_coef():
+    X, y = _moons()
+    model = GDClassifier(hidden_layer_sizes=5, max_iter=5).fit(X, y)
+    assert [c.shape for c in model.coefs_] == [(2, 5), (5, 1)]
+    assert not hasattr(model, "coef_")  # an AttributeError, not a TypeError
+    model.set_params(hidden_layer_sizes=())
+    with pytest.raises(AttributeError, match=r"fitted with hidden_layer_sizes=\(5,\)"):
+        _ = model.coef_
+    for bad in [(True,), (2, True)]:
+        with pytest.raises(ValueError, match="hidden_layer_sizes must be"):
+            GDClassifier(hidden_layer_sizes=bad).fit(X, y)
+
