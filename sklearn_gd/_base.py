@@ -251,6 +251,12 @@ class BaseGD(BaseEstimator):
                     f"{name} to a component first (e.g. {name}="
                     f"{example.get(name, '...')})."
                 )
+            if isinstance(value, (list, tuple)):
+                keys = sorted(key for key in params if key.startswith(f"{name}__"))
+                raise ValueError(
+                    f"Cannot set {keys}: {name} is a list of components, one per "
+                    f"layer; set {name} to a new list instead."
+                )
             if isinstance(value, str):
                 params[name] = self._component(name, value)
         return super().set_params(**params)

@@ -102,13 +102,7 @@ class LinearModel:
         """
         _weight_gradient(cache, grad_raw, out[0])
         if self.fit_intercept:
-            # A product with ones: numpy's column sums of an (n, K) array with
-            # K > 1 are strided and much slower. The ones are kept, as
-            # mini-batches mostly share one size.
-            n_samples = grad_raw.shape[0]
-            if self._ones.shape[0] != n_samples or self._ones.dtype != grad_raw.dtype:
-                self._ones = np.ones(n_samples, dtype=grad_raw.dtype)
-            np.matmul(self._ones, grad_raw, out=out[1])
+            self._ones = _column_sums(grad_raw, self._ones, out[1])
         return out
 
     def attributes(self, params: list[np.ndarray]) -> dict[str, np.ndarray]:
@@ -232,6 +226,8 @@ class NeuralNetwork:
         return raw, (inputs, hidden)
 
     def _dropout_mask(self, shape, dtype):
+        """Inverted dropout: 0 with probability ``dropout``, else
+        ``1 / (1 - dropout)``; None without dropout."""
         if not self.dropout:
             return None
         keep = 1.0 - self.dropout
@@ -247,7 +243,7 @@ class NeuralNetwork:
             index = 2 * layer
             _weight_gradient(inputs[layer], delta, out[index])
             if layer < n_layers - 1 or self.fit_intercept:
-                self._bias_gradient(delta, out[index + 1])
+                self._ones = _column_sums(delta, self._ones, out[index + 1])
             if layer == 0:
                 break
             z, a, mask = hidden[layer - 1]
@@ -256,12 +252,6 @@ class NeuralNetwork:
             if mask is not None:
                 delta *= mask
         return out
-
-    def _bias_gradient(self, delta, out) -> None:
-        n_samples = delta.shape[0]
-        if self._ones.shape[0] != n_samples or self._ones.dtype != delta.dtype:
-            self._ones = np.ones(n_samples, dtype=delta.dtype)
-        np.matmul(self._ones, delta, out=out)
 
     def attributes(self, params):
         """scikit-learn MLP's ``coefs_`` (shapes ``(fan_in, fan_out)``),
@@ -283,6 +273,20 @@ class NeuralNetwork:
         for coef, intercept in zip(attributes["coefs_"], attributes["intercepts_"]):
             params += [np.array(coef, dtype=dtype), np.array(intercept, dtype=dtype)]
         return params if self.fit_intercept else params[:-1]
+
+
+def _column_sums(delta: np.ndarray, ones: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``out = 1ᵀ delta`` (a bias gradient); returns the vector of ones used,
+    for the next call to reuse.
+
+    A product with ones: numpy's column sums of an (n, K) array with K > 1
+    are strided and much slower. Mini-batches mostly share one size, so the
+    ones are kept between calls.
+    """
+    if ones.shape[0] != delta.shape[0] or ones.dtype != delta.dtype:
+        ones = np.ones(delta.shape[0], dtype=delta.dtype)
+    np.matmul(ones, delta, out=out)
+    return ones
 
 
 def _weight_gradient(inputs, delta, out) -> None:

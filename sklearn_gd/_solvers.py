@@ -43,6 +43,7 @@ MONITOR_MAX_SAMPLES = 10_000
 # showed in the sparse epoch's time (docs/benchmarks.md).
 GRADIENT_NORM_SAMPLES = 32
 
+
 class Plateau:
     """scikit-learn SGD's stopping rule, on any monitored quantity.
 

@@ -196,6 +196,7 @@ class Identity(Activation):
 
 
 def _normal_cdf(z: np.ndarray) -> np.ndarray:
+    """``Φ(z)``, the standard normal CDF, in ``z``'s dtype."""
     # scipy's ndtr keeps its relative accuracy in the left tail, where
     # (1 + erf(z / √2)) / 2 cancels.
     return ndtr(z).astype(z.dtype, copy=False)

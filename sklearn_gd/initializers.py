@@ -78,7 +78,7 @@ class GlorotNormal(Initializer):
 
     def weights(self, fan_in, fan_out, random_state, dtype):
         std = np.sqrt(2.0 / (fan_in + fan_out))
-        return (std * random_state.standard_normal((fan_in, fan_out))).astype(dtype)
+        return _normal(std, fan_in, fan_out, random_state, dtype)
 
 
 class HeUniform(Initializer):
@@ -92,12 +92,17 @@ class HeNormal(Initializer):
     """Normal with mean 0 and variance ``2 / fan_in``."""
 
     def weights(self, fan_in, fan_out, random_state, dtype):
-        std = np.sqrt(2.0 / fan_in)
-        return (std * random_state.standard_normal((fan_in, fan_out))).astype(dtype)
+        return _normal(np.sqrt(2.0 / fan_in), fan_in, fan_out, random_state, dtype)
 
 
 def _uniform(bound, fan_in, fan_out, random_state, dtype) -> np.ndarray:
+    """``U(-bound, bound)`` draws of shape ``(fan_in, fan_out)``."""
     return random_state.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype)
+
+
+def _normal(std, fan_in, fan_out, random_state, dtype) -> np.ndarray:
+    """``N(0, std²)`` draws of shape ``(fan_in, fan_out)``."""
+    return (std * random_state.standard_normal((fan_in, fan_out))).astype(dtype)
 
 
 def auto_initializer(activation: Activation) -> Initializer:

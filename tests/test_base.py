@@ -1335,3 +1335,9 @@ def test_int_hidden_layer_sizes_and_a_fitted_networks_coef():
         with pytest.raises(ValueError, match="hidden_layer_sizes must be"):
             GDClassifier(hidden_layer_sizes=bad).fit(X, y)
 
+
+
+def test_nested_parameters_of_a_list_of_activations_are_refused_clearly():
+    model = GDClassifier(hidden_layer_sizes=(4,), activation=["leaky_relu"])
+    with pytest.raises(ValueError, match="activation is a list of components"):
+        model.set_params(activation__negative_slope=0.3)
