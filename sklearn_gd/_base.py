@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import math
+import os
+import sys
 import warnings
 from numbers import Integral, Real
 from typing import Any, NamedTuple
@@ -416,7 +418,7 @@ class BaseGD(BaseEstimator):
         )
         owner = type(self).__name__
         for message in run_warnings(report, owner, tol, self.max_iter, solver):
-            warnings.warn(message, ConvergenceWarning, stacklevel=3)
+            warnings.warn(message, ConvergenceWarning, stacklevel=_user_stacklevel())
         fitted.update(self._fitted_attributes(state, targets))
         fitted["optimizer_"] = components.optimizer
         _assign(self, fitted)
@@ -710,6 +712,25 @@ class BaseGD(BaseEstimator):
         state = self._training_state
         params = state.model.params_from(vars(self), state.params[0].dtype)
         return state.model.forward(params, X)[0]
+
+
+# Frames in these packages are skipped by a warning's stacklevel.
+_LIBRARY_DIRS = tuple(
+    os.path.dirname(os.path.abspath(module.__file__)) + os.sep
+    for module in (sys.modules[__package__], sys.modules["sklearn"])
+)
+
+
+def _user_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside
+    this package and scikit-learn: the user's line that called ``fit``,
+    directly or through a Pipeline or a search."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+        _LIBRARY_DIRS
+    ):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _start_params(model, params: list, start: dict) -> list:

@@ -43,6 +43,7 @@ from sklearn.datasets import (
     make_classification,
     make_regression,
 )
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
 from sklearn.pipeline import Pipeline
@@ -1341,3 +1342,15 @@ def test_nested_parameters_of_a_list_of_activations_are_refused_clearly():
     model = GDClassifier(hidden_layer_sizes=(4,), activation=["leaky_relu"])
     with pytest.raises(ValueError, match="activation is a list of components"):
         model.set_params(activation__negative_slope=0.3)
+
+
+@task_params
+def test_warnings_point_at_the_users_line(task):
+    # Before: at sklearn_gd/_base.py.
+    estimator, X, y = build(task, optimizer="adam", max_iter=1, tol=1e-4)
+    with pytest.warns(ConvergenceWarning) as record:
+        estimator.fit(X, y)
+    assert record[0].filename == __file__
+    with pytest.warns(ConvergenceWarning) as record:
+        Pipeline([("model", estimator)]).fit(X, y)
+    assert record[0].filename == __file__
