@@ -11,6 +11,7 @@ import copy
 import math
 import os
 import sys
+import time
 import warnings
 from numbers import Integral, Real
 from typing import Any, NamedTuple
@@ -32,6 +33,7 @@ from ._engine import (
     Validation,
     relative_weights,
     run_warnings,
+    summary_line,
     train,
 )
 from ._model import LinearModel, NeuralNetwork
@@ -405,6 +407,7 @@ class BaseGD(BaseEstimator):
             state.model, components.loss, components.penalty, float(self.alpha)
         )
         tol = None if partial or self.tol is None else float(self.tol)
+        started = time.perf_counter()
         report = train(
             solver,
             objective,
@@ -417,6 +420,10 @@ class BaseGD(BaseEstimator):
             verbose=int(self.verbose),
         )
         owner = type(self).__name__
+        if self.verbose:
+            why = _why_it_stopped(report, partial, tol, validation is not None)
+            seconds = time.perf_counter() - started
+            print(summary_line(owner, state, report, seconds, why))
         for message in run_warnings(report, owner, tol, self.max_iter, solver):
             warnings.warn(message, ConvergenceWarning, stacklevel=_user_stacklevel())
         fitted.update(self._fitted_attributes(state, targets))
@@ -719,6 +726,18 @@ _LIBRARY_DIRS = tuple(
     os.path.dirname(os.path.abspath(module.__file__)) + os.sep
     for module in (sys.modules[__package__], sys.modules["sklearn"])
 )
+
+
+def _why_it_stopped(report, partial: bool, tol, early_stopping: bool) -> str:
+    """Why a run ended, in the words of ``verbose``'s summary."""
+    if partial:
+        return "one pass over the chunk (partial_fit)"
+    if report.converged:
+        watched = "held-out score" if early_stopping else "objective"
+        return f"converged (the {watched} stopped improving by tol={tol})"
+    if tol is None:
+        return "ran max_iter epochs (tol=None)"
+    return "reached max_iter before converging"
 
 
 def _user_stacklevel() -> int:

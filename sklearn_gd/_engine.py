@@ -51,6 +51,10 @@ STALL_STEP_SHARE = 1e-3
 # The samples the gradient's size is measured on (gradient_size).
 GRADIENT_SAMPLE = 1024
 
+# verbose=1 prints the first epoch and every VERBOSE_EVERY-th (verbose=2:
+# every epoch).
+VERBOSE_EVERY = 10
+
 
 class TrainingData(NamedTuple):
     """The samples a run trains on.
@@ -195,6 +199,39 @@ class Scales(NamedTuple):
     start: float
     tolerance: float
     gradient: float
+
+
+def print_progress(state: TrainingState, verbose: int, iteration: bool = False) -> None:
+    """With ``verbose``, print the epoch just recorded: every epoch from
+    ``verbose=2``, the first and every ``VERBOSE_EVERY``-th with ``verbose=1``.
+
+    The line has the epoch (the ``iteration`` of a full-batch solver),
+    ``J``, the held-out score where there is one, and a mini-batch run's step
+    size and updates so far.
+    """
+    every = 1 if verbose >= 2 else VERBOSE_EVERY
+    if not verbose or (state.n_iter % every and state.n_iter != 1):
+        return
+    name = "Iteration" if iteration else "Epoch"
+    parts = [f"-- {name} {state.n_iter}: objective {state.loss_curve.array()[-1]:.6g}"]
+    score = state.validation_scores.array()[-1]
+    if math.isfinite(score):
+        parts.append(f"held-out score {score:.4f}")
+    if not iteration:
+        parts.append(f"step size {state.learning_rate_curve.array()[-1]:.3g}")
+        parts.append(f"updates {state.t}")
+    print(", ".join(parts))
+
+
+def summary_line(owner: str, state, report, seconds: float, why: str) -> str:
+    """The one line ``verbose`` ends a run with: epochs, time, why it stopped."""
+    line = (
+        f"{owner}: {state.n_iter} epochs ({state.t} updates) in {seconds:.3g} s, "
+        f"{why}; objective {report.start:.6g} -> {report.end:.6g}"
+    )
+    if state.best_validation_score is not None:
+        line += f", best held-out score {state.best_validation_score:.4f}"
+    return line
 
 
 class RunReport(NamedTuple):

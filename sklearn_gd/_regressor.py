@@ -83,7 +83,9 @@ class GDRegressor(RegressorMixin, BaseGD):
     random_state : int, RandomState or None, default=None
         Seeds the shuffling and the validation split.
     verbose : int, default=0
-        Print the objective after each epoch.
+        ``1``: print the objective, the held-out score (with early stopping)
+        and the step size at the first and every 10th epoch, then a one-line
+        summary (epochs, updates, time, why it stopped); ``2``: every epoch.
     hidden_layer_sizes : tuple of int, default=()
         Units per hidden layer: ``()`` is the linear model, ``(100,)`` one
         hidden layer of 100 units, as ``MLPClassifier``. See docs/model.md.

@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from ._batches import BatchSource
-from ._engine import check_finite
+from ._engine import check_finite, print_progress
 from ._model import flatten, penalized_slices, unflatten
 from .optimizers import FullBatchOptimizer, StepContext
 
@@ -238,11 +238,7 @@ class MiniBatchSolver:
             monitored = float(validation.score(raw))
             state.validation_scores.append(monitored)
             best.offer(monitored, state)
-        if verbose:
-            print(
-                f"-- Epoch {state.n_iter}: objective {value:.6g}, "
-                f"step size {lr:.3g}, updates {state.t}"
-            )
+        print_progress(state, verbose)
         return monitored
 
     def _stop(self, state, plateau: Plateau) -> bool:
@@ -396,8 +392,7 @@ class FullBatchSolver:
         # A line-search method has no schedule step size to report.
         state.learning_rate_curve.append(math.nan)
         state.validation_scores.append(math.nan)
-        if verbose:
-            print(f"-- Iteration {state.n_iter}: objective {value:.6g}")
+        print_progress(state, verbose, iteration=True)
 
     @staticmethod
     def _converged(result, tol: float, start_gradient: float | None) -> bool:

@@ -1354,3 +1354,24 @@ def test_warnings_point_at_the_users_line(task):
     with pytest.warns(ConvergenceWarning) as record:
         Pipeline([("model", estimator)]).fit(X, y)
     assert record[0].filename == __file__
+
+
+def test_verbose_prints_every_tenth_epoch_the_held_out_score_and_a_summary(capsys):
+    # Before: one bare line per epoch, no held-out score, no summary.
+    X, y = breast_cancer()
+    GDClassifier(optimizer="adam", early_stopping=True, verbose=1,
+                 random_state=0).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    epochs = [line for line in lines if line.startswith("-- Epoch")]
+    assert epochs[0].startswith("-- Epoch 1:") and epochs[1].startswith("-- Epoch 10:")
+    assert all("held-out score" in line and "step size" in line for line in epochs)
+    summary = lines[-1]
+    assert summary.startswith("GDClassifier: ") and " epochs (" in summary
+    assert "converged (the held-out score stopped improving" in summary
+    assert "best held-out score" in summary
+    GDClassifier(verbose=2).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("-- Iteration 2: objective")
+    assert "converged" in lines[-1]
+    GDClassifier(optimizer="adam", max_iter=3, tol=None, verbose=1).fit(X, y)
+    assert "ran max_iter epochs (tol=None)" in capsys.readouterr().out
