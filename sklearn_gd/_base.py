@@ -49,6 +49,8 @@ from .validation import (
 )
 
 AUTO_BATCH_SIZE = 256
+# l1_ratio=None with penalty="elasticnet": SGDClassifier's default share.
+DEFAULT_L1_RATIO = 0.15
 
 # optimizer="auto" solves on the full batch up to this many entries of X
 # (n_samples x n_features, or stored entries of a sparse X): lbfgs for a
@@ -158,7 +160,7 @@ class BaseGD(BaseEstimator):
 
     _parameter_constraints: dict = {
         "alpha": [Interval(Real, 0, None, "left")],
-        "l1_ratio": [Interval(Real, 0, 1, "both")],
+        "l1_ratio": [Interval(Real, 0, 1, "both"), Options([None])],
         "learning_rate": [Interval(Real, 0, None, "neither"), Options({"auto"})],
         "batch_size": [Interval(Integral, 1, None, "left"), Options(["auto", None])],
         "max_iter": [Interval(Integral, 1, None, "left")],
@@ -189,7 +191,9 @@ class BaseGD(BaseEstimator):
         """Each component parameter's base class and string shorthands."""
         penalty_shorthands = {
             **penalties.PENALTIES,
-            "elasticnet": lambda: penalties.ElasticNet(l1_ratio=self.l1_ratio),
+            "elasticnet": lambda: penalties.ElasticNet(
+                l1_ratio=DEFAULT_L1_RATIO if self.l1_ratio is None else self.l1_ratio
+            ),
             # Handled apart; listed so that the error message names it as allowed.
             None: penalties.NoPenalty,
         }
@@ -263,6 +267,10 @@ class BaseGD(BaseEstimator):
                 )
             if isinstance(value, str):
                 params[name] = self._component(name, value)
+                if name == "penalty" and "l1_ratio" not in params:
+                    # The object now carries the estimator's l1_ratio: one
+                    # source of truth for it.
+                    params["l1_ratio"] = None
         return super().set_params(**params)
 
     def _resolve_components(self) -> Components:
@@ -277,6 +285,7 @@ class BaseGD(BaseEstimator):
             ),
             model=self._make_model(),
         )
+        self._check_l1_ratio(components.penalty)
         if isinstance(components.optimizer, optimizers.FullBatchOptimizer):
             try:
                 components.optimizer.check_components(
@@ -305,6 +314,21 @@ class BaseGD(BaseEstimator):
                     "or 'adam'."
                 )
         return components
+
+    def _check_l1_ratio(self, penalty) -> None:
+        """``l1_ratio`` and a penalty object's own must agree (one source of
+        truth): the object's is used, so a different ``l1_ratio`` would be
+        silently ignored."""
+        own = penalty.get_params().get("l1_ratio")
+        if self.l1_ratio is None or own is None or isinstance(self.penalty, str):
+            return
+        if own != self.l1_ratio:
+            raise ValueError(
+                f"l1_ratio={self.l1_ratio} disagrees with penalty={self.penalty!r}, "
+                f"which carries l1_ratio={own}. Set it in one place: "
+                f"penalty='elasticnet' with l1_ratio, or the penalty object "
+                "(grid-search it as penalty__l1_ratio) with l1_ratio=None."
+            )
 
     def _loss_object(self) -> losses.Loss | None:
         """The loss object without validating anything (for tags and methods)."""
@@ -428,6 +452,7 @@ class BaseGD(BaseEstimator):
             warnings.warn(message, ConvergenceWarning, stacklevel=_user_stacklevel())
         fitted.update(self._fitted_attributes(state, targets))
         fitted["optimizer_"] = components.optimizer
+        fitted["learning_rate_"] = getattr(solver, "learning_rate", None)
         _assign(self, fitted)
         return self
 

@@ -51,8 +51,11 @@ class GDClassifier(ClassifierMixin, BaseGD):
         proximal step, so its zeros are exact. See docs/penalties.md.
     alpha : float, default=1e-4
         Strength of the penalty (as in ``SGDClassifier``).
-    l1_ratio : float, default=0.15
-        L1 share of ``penalty="elasticnet"``.
+    l1_ratio : float or None, default=None
+        L1 share of ``penalty="elasticnet"`` (None: 0.15, ``SGDClassifier``'s
+        default). A penalty object carries its own (``ElasticNet(l1_ratio=0.5)``);
+        an ``l1_ratio`` that disagrees with it raises, so that a value is never
+        silently ignored. See docs/penalties.md.
     optimizer : str, Optimizer or FullBatchOptimizer, default="auto"
         ``"auto"`` (full-batch ``lbfgs``/``fista`` for a smooth loss on data that
         fits the rule, else ``adam``; the choice is ``optimizer_``), ``"sgd"``,
@@ -61,7 +64,8 @@ class GDClassifier(ClassifierMixin, BaseGD):
         an object such as ``Adam(beta1=0.8)``; see docs/optimizers.md.
     learning_rate : float or "auto", default="auto"
         Base step, shaped over time by ``schedule`` (unused by full-batch solvers);
-        ``"auto"``: the optimizer's ``default_learning_rate``. See docs/index.md.
+        ``"auto"``: the optimizer's ``default_learning_rate`` (the fitted
+        ``learning_rate_``). See docs/index.md.
     schedule : str or Schedule, default="constant"
         ``"constant"``, ``"invscaling"``, ``"optimal"``, ``"exponential"``,
         ``"step"``, ``"cosine"``, ``"warmup_cosine"``, ``"onecycle"``,
@@ -158,6 +162,10 @@ class GDClassifier(ClassifierMixin, BaseGD):
     optimizer_ : Optimizer or FullBatchOptimizer
         The optimizer the last ``fit`` or ``partial_fit`` used (what
         ``optimizer="auto"`` chose).
+    learning_rate_ : float or None
+        The base step the last mini-batch run used (``learning_rate``, or what
+        ``"auto"`` resolved to); None for full-batch solvers, which take no
+        step size.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -196,7 +204,7 @@ class GDClassifier(ClassifierMixin, BaseGD):
         *,
         penalty="l2",
         alpha: float = 1e-4,
-        l1_ratio: float = 0.15,
+        l1_ratio: float | None = None,
         optimizer="auto",
         learning_rate: float | str = "auto",
         schedule="constant",

@@ -40,8 +40,11 @@ class GDRegressor(RegressorMixin, BaseGD):
         proximal step, so its zeros are exact. See docs/penalties.md.
     alpha : float, default=1e-4
         Strength of the penalty (as in ``SGDRegressor``).
-    l1_ratio : float, default=0.15
-        L1 share of ``penalty="elasticnet"``.
+    l1_ratio : float or None, default=None
+        L1 share of ``penalty="elasticnet"`` (None: 0.15, ``SGDClassifier``'s
+        default). A penalty object carries its own (``ElasticNet(l1_ratio=0.5)``);
+        an ``l1_ratio`` that disagrees with it raises, so that a value is never
+        silently ignored. See docs/penalties.md.
     optimizer : str, Optimizer or FullBatchOptimizer, default="auto"
         ``"auto"`` (full-batch ``lbfgs``/``fista`` for a smooth loss on data that
         fits the rule, else ``adam``; the choice is ``optimizer_``), ``"sgd"``,
@@ -51,7 +54,12 @@ class GDRegressor(RegressorMixin, BaseGD):
     learning_rate : float or "auto", default="auto"
         Base step, shaped over time by ``schedule`` (unused by full-batch solvers).
         ``"auto"``: the optimizer's ``default_learning_rate``, times each output's
-        spread of ``y`` for scale-free optimizers (Adam and kin); see docs/index.md.
+        spread of ``y`` for scale-free optimizers (Adam and kin), whose steps
+        move weights by about the step size, so that ``y`` in any units fits
+        alike: Adam's 0.01 becomes 0.01 x std(y), the fitted
+        ``learning_rate_``. An explicit value is used as it is, so a grid over
+        ``learning_rate`` on unscaled ``y`` should be in ``y``'s units (or
+        scale ``y``). See docs/index.md.
     schedule : str or Schedule, default="constant"
         ``"constant"``, ``"invscaling"``, ``"optimal"``, ``"exponential"``,
         ``"step"``, ``"cosine"``, ``"warmup_cosine"``, ``"onecycle"``,
@@ -140,6 +148,10 @@ class GDRegressor(RegressorMixin, BaseGD):
     optimizer_ : Optimizer or FullBatchOptimizer
         The optimizer the last ``fit`` or ``partial_fit`` used (what
         ``optimizer="auto"`` chose).
+    learning_rate_ : float or None
+        The base step the last mini-batch run used (``learning_rate``, or what
+        ``"auto"`` resolved to); None for full-batch solvers, which take no
+        step size.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -175,7 +187,7 @@ class GDRegressor(RegressorMixin, BaseGD):
         *,
         penalty="l2",
         alpha: float = 1e-4,
-        l1_ratio: float = 0.15,
+        l1_ratio: float | None = None,
         optimizer="auto",
         learning_rate: float | str = "auto",
         schedule="constant",

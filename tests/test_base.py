@@ -1375,3 +1375,38 @@ def test_verbose_prints_every_tenth_epoch_the_held_out_score_and_a_summary(capsy
     assert "converged" in lines[-1]
     GDClassifier(optimizer="adam", max_iter=3, tol=None, verbose=1).fit(X, y)
     assert "ran max_iter epochs (tol=None)" in capsys.readouterr().out
+
+
+def test_l1_ratio_has_one_source_of_truth():
+    # Before: ElasticNet(l1_ratio=0.5) with l1_ratio=0.99 silently used 0.5,
+    # and set_params(penalty__l1_ratio=0.7) left get_params()["l1_ratio"] stale.
+    from sklearn_gd.penalties import ElasticNet
+
+    X, y = regression_data()
+    with pytest.raises(ValueError, match="l1_ratio=0.99 disagrees with penalty"):
+        GDRegressor(penalty=ElasticNet(l1_ratio=0.5), l1_ratio=0.99).fit(X, y)
+    GDRegressor(penalty=ElasticNet(l1_ratio=0.5), l1_ratio=0.5).fit(X, y)
+    estimator = GDRegressor(penalty="elasticnet", l1_ratio=0.3)
+    estimator.set_params(penalty__l1_ratio=0.7)
+    assert estimator.get_params()["l1_ratio"] is None
+    assert estimator.get_params()["penalty__l1_ratio"] == 0.7
+    # The string's share: l1_ratio, or SGDClassifier's 0.15 by default.
+    string = GDRegressor(penalty="elasticnet", optimizer="fista", alpha=0.5)
+    default = clone(string).fit(X, y)
+    explicit = clone(string).set_params(l1_ratio=0.15).fit(X, y)
+    assert_array_equal(default.coef_, explicit.coef_)
+    other = clone(string).set_params(l1_ratio=0.9).fit(X, y)
+    assert not np.array_equal(other.coef_, default.coef_)
+
+
+def test_the_step_used_is_a_fitted_attribute():
+    X, y = regression_data()
+    spread = np.std(y)
+    adam = GDRegressor(optimizer="adam", max_iter=2).fit(X, y)
+    assert_allclose(adam.learning_rate_, 0.01 * spread, rtol=1e-6)
+    sgd = GDRegressor(optimizer="sgd", max_iter=2).fit(X, y)
+    assert sgd.learning_rate_ == 0.05  # not scale-free: no units of y
+    assert GDRegressor(optimizer="sgd", learning_rate=0.3, max_iter=2).fit(
+        X, y
+    ).learning_rate_ == 0.3
+    assert GDRegressor(optimizer="lbfgs").fit(X, y).learning_rate_ is None
