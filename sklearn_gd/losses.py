@@ -50,7 +50,11 @@ __all__ = [
     "Huber",
     "LogLoss",
     "Loss",
+    "MarginEpsilonInsensitive",
+    "MarginHuber",
     "MarginLoss",
+    "MarginSquaredEpsilonInsensitive",
+    "MarginSquaredError",
     "ModifiedHuber",
     "Perceptron",
     "Poisson",
@@ -706,6 +710,101 @@ class ModifiedHuber(MarginLoss):
         return np.divide(prob, total, out=uniform, where=total > 0)
 
 
+class MarginSquaredError(MarginLoss):
+    """``loss="squared_error"`` for classification, as ``SGDClassifier``:
+    ``½ (y - f)²`` with ``y`` in {-1, +1}.
+
+    Since ``y² = 1`` this is the margin loss ``phi(z) = ½ (1 - z)²``,
+    ``phi'(z) = z - 1`` (least-squares classification). Unlike the hinge
+    family it also penalises margins above 1.
+    """
+
+    def margin_value(self, z):
+        return 0.5 * (1 - z) ** 2
+
+    def margin_derivative(self, z):
+        return z - 1
+
+    def constant(self, y, sample_weight):
+        # ½ P (1 - c)² + ½ N (1 + c)² is minimised at c = (P - N) / (P + N).
+        return self._class_balance(y, sample_weight)
+
+
+class MarginHuber(MarginLoss):
+    """``loss="huber"`` for classification, as ``SGDClassifier``: Huber's loss
+    of the residual ``r = y - f = y (1 - z)``, with ``|r| = |1 - z|``.
+
+    ``phi(z) = ½ (1 - z)²`` where ``|1 - z| <= epsilon``, else
+    ``epsilon |1 - z| - ½ epsilon²``; ``phi'(z) = -clip(1 - z, -epsilon,
+    epsilon)``.
+
+    Parameters
+    ----------
+    epsilon : float, default=0.1
+        Where the loss turns from quadratic to linear.
+    """
+
+    _parameter_constraints = {"epsilon": [Interval(Real, 0, None, "neither")]}
+
+    def __init__(self, epsilon: float = 0.1) -> None:
+        self.epsilon = epsilon
+
+    def margin_value(self, z):
+        r = np.abs(1 - z)
+        quadratic = 0.5 * r**2
+        linear = self.epsilon * (r - 0.5 * self.epsilon)
+        return np.where(r <= self.epsilon, quadratic, linear)
+
+    def margin_derivative(self, z):
+        return -np.clip(1 - z, -self.epsilon, self.epsilon)
+
+
+class MarginEpsilonInsensitive(MarginLoss):
+    """``loss="epsilon_insensitive"`` for classification, as ``SGDClassifier``:
+    ``phi(z) = max(0, |1 - z| - epsilon)``.
+
+    ``phi'(z) = -sign(1 - z)`` where ``|1 - z| > epsilon``, else 0.
+
+    Parameters
+    ----------
+    epsilon : float, default=0.1
+        Margins within ``epsilon`` of 1 cost nothing.
+    """
+
+    is_smooth = False
+    _parameter_constraints = {"epsilon": [Interval(Real, 0, None, "left")]}
+
+    def __init__(self, epsilon: float = 0.1) -> None:
+        self.epsilon = epsilon
+
+    def margin_value(self, z):
+        return np.maximum(np.abs(1 - z) - self.epsilon, 0)
+
+    def margin_derivative(self, z):
+        outside = np.abs(1 - z) > self.epsilon
+        return (-np.sign(1 - z) * outside).astype(z.dtype, copy=False)
+
+
+class MarginSquaredEpsilonInsensitive(MarginEpsilonInsensitive):
+    """``loss="squared_epsilon_insensitive"`` for classification, as
+    ``SGDClassifier``: ``phi(z) = max(0, |1 - z| - epsilon)²``.
+
+    ``phi'(z) = -2 max(0, |1 - z| - epsilon) sign(1 - z)``.
+
+    Parameters
+    ----------
+    epsilon : float, default=0.1
+    """
+
+    is_smooth = True
+
+    def margin_value(self, z):
+        return np.maximum(np.abs(1 - z) - self.epsilon, 0) ** 2
+
+    def margin_derivative(self, z):
+        return -2 * np.maximum(np.abs(1 - z) - self.epsilon, 0) * np.sign(1 - z)
+
+
 def _weighted_std(y: np.ndarray, sample_weight: np.ndarray) -> np.ndarray:
     """Per-column weighted standard deviation."""
     mean = np.average(y, axis=0, weights=sample_weight)
@@ -764,4 +863,9 @@ CLASSIFICATION_LOSSES = {
     "squared_hinge": SquaredHinge,
     "modified_huber": ModifiedHuber,
     "perceptron": Perceptron,
+    # The regression losses SGDClassifier accepts, on the margin.
+    "squared_error": MarginSquaredError,
+    "huber": MarginHuber,
+    "epsilon_insensitive": MarginEpsilonInsensitive,
+    "squared_epsilon_insensitive": MarginSquaredEpsilonInsensitive,
 }

@@ -367,3 +367,23 @@ def test_warm_start_fit_on_another_class_set_raises():
     model.fit(X, y)
     model.set_params(warm_start=False).fit(X[y < 2], y[y < 2])
     assert_array_equal(model.classes_, [0, 1])
+
+
+@pytest.mark.parametrize(
+    "loss", ["squared_error", "huber", "epsilon_insensitive",
+             "squared_epsilon_insensitive"],
+)
+def test_classification_with_the_regression_losses_sgd_accepts(loss):
+    # Before: rejected. As SGDClassifier: the loss of y in {-1, +1} against
+    # the raw output, one output per class for more than two.
+    from sklearn.datasets import load_breast_cancer, load_iris
+    from sklearn.preprocessing import StandardScaler
+
+    for X, y, floor in [
+        (*load_breast_cancer(return_X_y=True), 0.93),
+        (*load_iris(return_X_y=True), 0.7),
+    ]:
+        X = StandardScaler().fit_transform(X)
+        model = GDClassifier(loss=loss, random_state=0).fit(X, y)
+        assert model.score(X, y) > floor
+        assert not hasattr(model, "predict_proba")

@@ -44,6 +44,10 @@ from sklearn_gd.losses import (
     Hinge,
     Huber,
     LogLoss,
+    MarginEpsilonInsensitive,
+    MarginHuber,
+    MarginSquaredEpsilonInsensitive,
+    MarginSquaredError,
     ModifiedHuber,
     Perceptron,
     Poisson,
@@ -119,6 +123,14 @@ def _squared_hinge_phi(t):
     return lambda z: np.maximum(t - z, 0.0) ** 2
 
 
+def _margin_huber_phi(epsilon):
+    def phi(z):
+        r = np.abs(1 - z)
+        return np.where(r <= epsilon, 0.5 * r**2, epsilon * r - 0.5 * epsilon**2)
+
+    return phi
+
+
 def _modified_huber_phi(z):
     return np.where(z >= -1, np.maximum(1 - z, 0.0) ** 2, -4 * z)
 
@@ -131,6 +143,20 @@ MARGIN_CASES = {
     "squared_hinge_t2": (SquaredHinge(threshold=2.0), _squared_hinge_phi(2.0), [2.0]),
     "modified_huber": (ModifiedHuber(), _modified_huber_phi, [-1.0, 1.0]),
     "perceptron": (Perceptron(), lambda z: np.maximum(-z, 0.0), [0.0]),
+    # The regression losses on y in {-1, +1}, as SGDClassifier: r = y - f, so
+    # |r| = |1 - z| (SGDClassifier's own values are compared below).
+    "clf_squared_error": (MarginSquaredError(), lambda z: 0.5 * (1 - z) ** 2, []),
+    "clf_huber": (MarginHuber(epsilon=0.3), _margin_huber_phi(0.3), [0.7, 1.3]),
+    "clf_epsilon_insensitive": (
+        MarginEpsilonInsensitive(epsilon=0.2),
+        lambda z: np.maximum(np.abs(1 - z) - 0.2, 0.0),
+        [0.8, 1.2],
+    ),
+    "clf_squared_epsilon_insensitive": (
+        MarginSquaredEpsilonInsensitive(epsilon=0.2),
+        lambda z: np.maximum(np.abs(1 - z) - 0.2, 0.0) ** 2,
+        [0.8, 1.2],
+    ),
 }
 
 

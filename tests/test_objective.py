@@ -71,27 +71,42 @@ KINKS = {
     "squared_epsilon_insensitive": ("r", lambda loss: [-loss.epsilon, loss.epsilon]),
     "quantile": ("r", lambda loss: [0.0]),
     "poisson": ("r", lambda loss: []),
-    "log_loss": ("z", lambda loss: []),
-    "hinge": ("z", lambda loss: [loss.threshold]),
-    "squared_hinge": ("z", lambda loss: [loss.threshold]),
-    "modified_huber": ("z", lambda loss: [-1.0, 1.0]),
-    "perceptron": ("z", lambda loss: [0.0]),
+    "clf:log_loss": ("z", lambda loss: []),
+    "clf:hinge": ("z", lambda loss: [loss.threshold]),
+    "clf:squared_hinge": ("z", lambda loss: [loss.threshold]),
+    "clf:modified_huber": ("z", lambda loss: [-1.0, 1.0]),
+    "clf:perceptron": ("z", lambda loss: [0.0]),
+    # The regression losses for classification: |1 - z| against epsilon.
+    "clf:squared_error": ("z", lambda loss: []),
+    "clf:huber": ("z", lambda loss: [1 - loss.epsilon, 1 + loss.epsilon]),
+    "clf:epsilon_insensitive": (
+        "z", lambda loss: [1 - loss.epsilon, 1, 1 + loss.epsilon]
+    ),
+    "clf:squared_epsilon_insensitive": (
+        "z", lambda loss: [1 - loss.epsilon, 1 + loss.epsilon]
+    ),
 }
 
 # (loss name, k): k outputs for a regression loss, k classes for a
 # classification loss.
+# Classification losses are named "clf:<name>": several names are both a
+# regression loss and (on the margin) a classification loss.
 PROBLEMS = [(name, k) for name in REGRESSION_LOSSES for k in (1, 2)] + [
-    (name, k) for name in CLASSIFICATION_LOSSES for k in (2, 3)
+    (f"clf:{name}", k) for name in CLASSIFICATION_LOSSES for k in (2, 3)
 ]
 PROBLEM_IDS = [f"{name}-{k}" for name, k in PROBLEMS]
 
 
 def test_every_registered_loss_has_its_kinks_listed():
-    assert set(KINKS) == set(REGRESSION_LOSSES) | set(CLASSIFICATION_LOSSES)
+    assert set(KINKS) == set(REGRESSION_LOSSES) | {
+        f"clf:{name}" for name in CLASSIFICATION_LOSSES
+    }
 
 
 def _make_loss(name):
-    return {**REGRESSION_LOSSES, **CLASSIFICATION_LOSSES}[name]()
+    if name.startswith("clf:"):
+        return CLASSIFICATION_LOSSES[name[4:]]()
+    return REGRESSION_LOSSES[name]()
 
 
 def _raw(params, X_dense):
@@ -107,7 +122,7 @@ def _data(loss_name, k, fit_intercept, seed=0, n=N_SAMPLES):
     weights ``s`` with a few zeros."""
     rng = np.random.RandomState(seed)
     loss = _make_loss(loss_name)
-    classification = loss_name in CLASSIFICATION_LOSSES
+    classification = loss_name.startswith("clf:")
     n_outputs = (1 if k == 2 else k) if classification else k
     X = rng.normal(size=(n, N_FEATURES))
     W = rng.choice([-1.0, 1.0], size=(N_FEATURES, n_outputs)) * rng.uniform(
@@ -273,7 +288,7 @@ def test_the_l1_part_is_in_the_value_but_not_the_gradient(penalty_case):
     assert_allclose(full[1], grads[1], rtol=1e-6, atol=1e-8)
 
 
-@pytest.mark.parametrize("loss_name, k", [("squared_error", 2), ("log_loss", 3)])
+@pytest.mark.parametrize("loss_name, k", [("squared_error", 2), ("clf:log_loss", 3)])
 def test_no_weights_are_unit_weights(loss_name, k):
     X, Y, params, _ = _data(loss_name, k, fit_intercept=True)
     objective = Objective(LinearModel(True), _make_loss(loss_name), L2(), ALPHA)
@@ -454,7 +469,7 @@ def _network_case(loss_name, k, seed=0):
     loss, samples near its kinks dropped, and sample weights."""
     rng = np.random.RandomState(seed)
     loss = _make_loss(loss_name)
-    classification = loss_name in CLASSIFICATION_LOSSES
+    classification = loss_name.startswith("clf:")
     n_outputs = (1 if k == 2 else k) if classification else k
     model = NeuralNetwork(
         (4, 3), [Tanh(), Tanh()], [GlorotUniform(), GlorotUniform()], 0.0, True

@@ -82,9 +82,9 @@ INVALID = {
         GDRegressor(loss=LogLoss()),
         ["'loss'", "RegressionLoss", "LogLoss"],
     ),
-    "regression_loss_in_classifier": (
-        GDClassifier(loss="squared_error"),
-        ["'loss'", "'log_loss'.*'hinge'", "ClassificationLoss", "'squared_error'"],
+    "regression_loss_object_in_classifier": (
+        GDClassifier(loss=Huber()),
+        ["'loss'", "'log_loss'.*'hinge'", "ClassificationLoss", "Huber"],
     ),
     "optimizer": (
         GDRegressor(optimizer=3),
