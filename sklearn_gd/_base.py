@@ -409,6 +409,8 @@ class BaseGD(BaseEstimator):
             y, sample_weight, components.loss, classes=classes, partial=partial
         )
         fitted.update(targets.attributes)
+        # The loss the targets are encoded for (multilabel y wraps it).
+        components = components._replace(loss=targets.attributes["_fitted_loss"])
         rng = RandomSource(self.random_state)
         data, weight, validation = self._training_data(
             X, targets, components.loss, rng, partial
@@ -650,7 +652,7 @@ class BaseGD(BaseEstimator):
                 indices,
                 test_size=self.validation_fraction,
                 random_state=rng.state,
-                stratify=y if self._is_classifier else None,
+                stratify=y if self._is_classifier and y.ndim == 1 else None,
             )
         except ValueError as error:  # e.g. fewer held-out samples than classes
             raise ValueError(

@@ -6,7 +6,8 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import column_or_1d
 
 from . import losses
 from ._base import BaseGD, Targets, has_incremental_optimizer
@@ -195,7 +196,7 @@ class GDClassifier(ClassifierMixin, BaseGD):
     }
     _loss_base = losses.ClassificationLoss
     _loss_shorthands = losses.CLASSIFICATION_LOSSES
-    _multi_output = False
+    _multi_output = True  # 2-D y: a multilabel indicator matrix only
     _is_classifier = True
 
     def __init__(
@@ -283,12 +284,14 @@ class GDClassifier(ClassifierMixin, BaseGD):
         ndarray of shape (n_samples,) for two classes, else (n_samples, n_classes)
         """
         raw = self._raw_output(X)
-        return raw[:, 0] if raw.shape[1] == 1 else raw
+        return raw[:, 0] if raw.shape[1] == 1 and not self._multilabel else raw
 
     def predict(self, X):
         """Predict class labels: the sign of the output for two classes, else
         the class with the largest output."""
         raw = self._raw_output(X)
+        if self._multilabel:
+            return (raw > 0).astype(int)
         if raw.shape[1] == 1:
             indices = (raw[:, 0] > 0).astype(int)
         else:
@@ -313,10 +316,19 @@ class GDClassifier(ClassifierMixin, BaseGD):
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
     # Hooks called by BaseGD._fit -----------------------------------------
 
     def _prepare_targets(self, y, sample_weight, loss, *, classes, partial):
         check_classification_targets(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)  # a column vector: one label, as 1-D
+        if y.ndim == 2:
+            return self._multilabel_targets(y, sample_weight, loss, partial)
         if partial:
             classes = self._classes_for_partial_fit(classes)
         else:
@@ -336,8 +348,37 @@ class GDClassifier(ClassifierMixin, BaseGD):
         y_index = np.searchsorted(classes, y)
         sample_weight = self._class_weighted(y, y_index, classes, sample_weight)
         Y = loss.encode(y_index, len(classes), sample_weight.dtype)
-        attributes = {"classes_": classes, "_fitted_loss": loss}
+        attributes = {"classes_": classes, "_fitted_loss": loss, "_multilabel": False}
         return Targets(Y, sample_weight, y_index, attributes)
+
+    def _multilabel_targets(self, y, sample_weight, loss, partial):
+        """A label indicator matrix: one binary problem of ``loss`` per label
+        (:class:`~sklearn_gd.losses.Multilabel`), as ``MLPClassifier``."""
+        if type_of_target(y) != "multilabel-indicator":
+            raise ValueError(
+                f"{type(self).__name__} takes 2-D y only as a multilabel indicator "
+                "matrix of 0s and 1s (one column per label); got "
+                f"{type_of_target(y)!r} targets."
+            )
+        if self.class_weight is not None:
+            raise ValueError(
+                "class_weight is not supported with multilabel y; weight the "
+                "samples with sample_weight instead."
+            )
+        classes = np.arange(y.shape[1])
+        previous = vars(self).get("classes_")
+        if (partial or self.warm_start) and previous is not None:
+            if not np.array_equal(previous, classes):
+                raise ValueError(
+                    f"y has {len(classes)} labels, but the model it continues "
+                    f"has {len(previous)} classes or labels."
+                )
+        multilabel = losses.Multilabel(loss)
+        Y = multilabel.encode(np.asarray(y), len(classes), sample_weight.dtype)
+        attributes = {
+            "classes_": classes, "_fitted_loss": multilabel, "_multilabel": True,
+        }
+        return Targets(Y, sample_weight, np.asarray(y), attributes)
 
     def _check_warm_start_classes(self, classes) -> None:
         """A warm start continues a model of the same classes, or raises (as
@@ -409,6 +450,9 @@ class GDClassifier(ClassifierMixin, BaseGD):
 
     def _validation_scorer(self, loss, y_index_val, weight_val):
         def score(raw):
+            if y_index_val.ndim == 2:  # multilabel: subset accuracy
+                correct = np.all((raw > 0) == (y_index_val == 1), axis=1)
+                return float(np.average(correct, weights=weight_val))
             if raw.shape[1] == 1:
                 predicted = (raw[:, 0] > 0).astype(int)
             else:

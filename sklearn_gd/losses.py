@@ -55,6 +55,7 @@ __all__ = [
     "MarginLoss",
     "MarginSquaredEpsilonInsensitive",
     "MarginSquaredError",
+    "Multilabel",
     "ModifiedHuber",
     "Perceptron",
     "Poisson",
@@ -803,6 +804,66 @@ class MarginSquaredEpsilonInsensitive(MarginEpsilonInsensitive):
 
     def margin_derivative(self, z):
         return -2 * np.maximum(np.abs(1 - z) - self.epsilon, 0) * np.sign(1 - z)
+
+
+class Multilabel(ClassificationLoss):
+    """Independent binary problems, one output per label (multilabel ``y``).
+
+    ``GDClassifier`` wraps its loss in this when ``y`` is a label indicator
+    matrix of shape ``(n_samples, n_labels)``, as ``MLPClassifier`` does: each
+    column is a two-class problem of ``loss`` (a sigmoid output for
+    ``log_loss``), and the per-sample loss is the sum over labels:
+
+    ``L(Y, F) = sum_j loss(Y_j, F_j)``, ``dL/dF_j = loss'(Y_j, F_j)``.
+
+    Parameters
+    ----------
+    loss : ClassificationLoss
+        The binary loss of every label.
+    """
+
+    def __init__(self, loss: ClassificationLoss) -> None:
+        self.loss = loss
+
+    @property
+    def has_probabilities(self) -> bool:
+        return self.loss.has_probabilities
+
+    @property
+    def is_smooth(self) -> bool:
+        return self.loss.is_smooth
+
+    def n_outputs(self, n_labels: int) -> int:
+        return n_labels
+
+    def encode(self, indicator, n_labels, dtype):
+        """Each label's 0/1 column as the binary loss's target."""
+        labels = range(n_labels)
+        return np.hstack([self.loss.encode(indicator[:, j], 2, dtype) for j in labels])
+
+    def _columns(self, y, raw):
+        return ((y[:, j : j + 1], raw[:, j : j + 1]) for j in range(y.shape[1]))
+
+    def value(self, y, raw):
+        return sum(self.loss.value(y_j, raw_j) for y_j, raw_j in self._columns(y, raw))
+
+    def gradient(self, y, raw):
+        return np.hstack(
+            [self.loss.gradient(y_j, raw_j) for y_j, raw_j in self._columns(y, raw)]
+        )
+
+    def constant(self, y, sample_weight):
+        labels = range(y.shape[1])
+        return np.concatenate(
+            [self.loss.constant(y[:, j : j + 1], sample_weight) for j in labels]
+        )
+
+    def predict_proba(self, raw):
+        """The probability of each label, shape ``(n_samples, n_labels)``."""
+        labels = range(raw.shape[1])
+        return np.column_stack(
+            [self.loss.predict_proba(raw[:, j : j + 1])[:, 1] for j in labels]
+        )
 
 
 def _weighted_std(y: np.ndarray, sample_weight: np.ndarray) -> np.ndarray:

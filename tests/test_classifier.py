@@ -387,3 +387,27 @@ def test_classification_with_the_regression_losses_sgd_accepts(loss):
         model = GDClassifier(loss=loss, random_state=0).fit(X, y)
         assert model.score(X, y) > floor
         assert not hasattr(model, "predict_proba")
+
+
+def test_multilabel_y_trains_one_sigmoid_per_label():
+    # Before: refused (MLPClassifier accepts it).
+    from sklearn.datasets import make_multilabel_classification
+    from sklearn.linear_model import LogisticRegression
+
+    X, Y = make_multilabel_classification(400, 8, n_classes=3, random_state=0)
+    model = GDClassifier(alpha=1e-3, tol=1e-8, random_state=0).fit(X, Y)
+    assert_array_equal(model.classes_, [0, 1, 2])
+    assert model.predict(X).shape == Y.shape
+    proba = model.predict_proba(X)
+    assert proba.shape == Y.shape and np.all((proba >= 0) & (proba <= 1))
+    assert_array_equal(model.predict(X), (proba > 0.5).astype(int))
+    # Each label is its own logistic regression with the same objective.
+    for label in range(3):
+        reference = LogisticRegression(C=1 / (1e-3 * len(Y)), tol=1e-10).fit(
+            X, Y[:, label]
+        )
+        assert_allclose(proba[:, label], reference.predict_proba(X)[:, 1], atol=1e-3)
+    with pytest.raises(ValueError, match="class_weight is not supported"):
+        GDClassifier(class_weight="balanced").fit(X, Y)
+    with pytest.raises(ValueError, match="multilabel indicator"):
+        GDClassifier().fit(X, np.column_stack([Y[:, 0], 2 * Y[:, 1]]))

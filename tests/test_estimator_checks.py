@@ -132,6 +132,19 @@ def expected_failed_checks(estimator):
             "the check fits 9 samples of 3 classes: validation_fraction=0.2 holds "
             "out 2, which cannot hold every class, and fit says so"
         )
+    if params.get("class_weight") is not None:
+        reason = (
+            "class_weight is refused with multilabel y (MLPClassifier has no "
+            "class_weight either); sample_weight weighs such samples"
+        )
+        for check in ("output_format_predict", "output_format_predict_proba",
+                      "output_format_decision_function", "representation_invariance"):
+            failures[f"check_classifiers_multilabel_{check}"] = reason
+    if params["loss"] == "modified_huber":
+        failures["check_classifiers_multilabel_output_format_predict_proba"] = (
+            "modified_huber's probabilities are clipped to exactly 0 and 1, as "
+            "SGDClassifier's; the check wants them strictly inside"
+        )
     weights_reason = None
     if params["dropout"]:
         weights_reason = _NETWORK_WEIGHTS_DROPOUT
