@@ -26,6 +26,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import activations, initializers, losses, optimizers, penalties, schedules
+from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
 from ._component import resolve_component
 from ._engine import (
     TrainingData,
@@ -150,7 +151,7 @@ def _linear_attribute(name: str) -> property:
     return property(get, set, delete)
 
 
-class BaseGD(BaseEstimator):
+class BaseGD(CallbackSupportMixin, BaseEstimator):
     """Shared implementation of :class:`GDRegressor` and :class:`GDClassifier`.
 
     Subclasses set ``_loss_base`` and ``_loss_shorthands`` and implement the
@@ -345,6 +346,7 @@ class BaseGD(BaseEstimator):
     # ------------------------------------------------------------------
     # Fitting
 
+    @with_callbacks
     def fit(
         self,
         X,
@@ -428,6 +430,22 @@ class BaseGD(BaseEstimator):
         else:
             state = self._continued_state(components.model, previous)
         data = data._replace(weight=relative_weights(weight, state.weight_scale))
+        callbacks = EpochCallbacks(
+            self, 1 if partial else int(self.max_iter), X, y,
+            {"sample_weight": sample_weight},
+            lambda state: self._attributes_at(state, fitted, targets),
+        )
+        solver = self._run(components, state, data, validation, rng, partial, callbacks)
+        fitted.update(self._fitted_attributes(state, targets))
+        fitted["optimizer_"] = components.optimizer
+        fitted["learning_rate_"] = getattr(solver, "learning_rate", None)
+        _assign(self, fitted)
+        callbacks.finish()
+        return self
+
+    def _run(self, components, state, data, validation, rng, partial, callbacks):
+        """Train ``state`` with the solver the components make, then report
+        the run: ``verbose``'s summary, and warnings. Returns the solver."""
         solver = self._make_solver(components, state, data.X.shape[0], partial)
         objective = Objective(
             state.model, components.loss, components.penalty, float(self.alpha)
@@ -444,6 +462,7 @@ class BaseGD(BaseEstimator):
             rng=rng,
             validation=validation,
             verbose=int(self.verbose),
+            epoch_hook=callbacks.hook,
         )
         owner = type(self).__name__
         if self.verbose:
@@ -452,11 +471,13 @@ class BaseGD(BaseEstimator):
             print(summary_line(owner, state, report, seconds, why))
         for message in run_warnings(report, owner, tol, self.max_iter, solver):
             warnings.warn(message, ConvergenceWarning, stacklevel=_user_stacklevel())
-        fitted.update(self._fitted_attributes(state, targets))
-        fitted["optimizer_"] = components.optimizer
-        fitted["learning_rate_"] = getattr(solver, "learning_rate", None)
-        _assign(self, fitted)
-        return self
+        return solver
+
+    def _attributes_at(self, state, fitted: dict, targets) -> dict:
+        """The fitted attributes the estimator would have at ``state`` (for a
+        callback's ``fitted_estimator``), without those a fit removes."""
+        attributes = {**fitted, **self._fitted_attributes(state.copy(), targets)}
+        return {name: v for name, v in attributes.items() if v is not _ABSENT}
 
     def _validate_input(self, X, y, *, reset: bool):
         """Validated ``X`` and ``y``, and the attributes (``n_features_in_``,

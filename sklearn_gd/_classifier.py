@@ -11,6 +11,7 @@ from sklearn.utils.validation import column_or_1d
 
 from . import losses
 from ._base import BaseGD, Targets, has_incremental_optimizer
+from ._callbacks import with_callbacks
 from .validation import InstanceOf, Options
 
 
@@ -251,6 +252,7 @@ class GDClassifier(ClassifierMixin, BaseGD):
         self.class_weight = class_weight
 
     @available_if(has_incremental_optimizer)
+    @with_callbacks
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Run one epoch over the given samples, continuing any previous training.
 

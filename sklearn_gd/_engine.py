@@ -314,6 +314,7 @@ def train(
     rng: np.random.RandomState,
     validation: Validation | None = None,
     verbose: int = 0,
+    epoch_hook=None,
 ) -> RunReport:
     """Run ``solver`` on ``state`` (updated in place) and judge the run.
 
@@ -335,6 +336,9 @@ def train(
         at the parameters of its best epoch.
     verbose : int
         Print progress.
+    epoch_hook : callable or None
+        Called with ``state`` after each epoch (full-batch iteration); a
+        true return stops training there, which counts as converged.
 
     Returns
     -------
@@ -360,6 +364,7 @@ def train(
             rng=rng,
             validation=validation,
             verbose=verbose,
+            epoch_hook=epoch_hook,
         )
         return judge_end(objective, state, data, scales, converged, solver, start)
 

@@ -9,6 +9,7 @@ from sklearn.utils.metaestimators import available_if
 
 from . import losses
 from ._base import BaseGD, Targets, has_incremental_optimizer
+from ._callbacks import with_callbacks
 
 
 class GDRegressor(RegressorMixin, BaseGD):
@@ -231,6 +232,7 @@ class GDRegressor(RegressorMixin, BaseGD):
         self.dropout = dropout
 
     @available_if(has_incremental_optimizer)
+    @with_callbacks
     def partial_fit(self, X, y, sample_weight=None):
         """Run one epoch over the given samples, continuing any previous training.
 

@@ -123,10 +123,10 @@ class MiniBatchSolver:
 
     def run(
         self, objective, state, data, scales, *, max_epochs, tol, rng, validation,
-        verbose,
+        verbose, epoch_hook=None,
     ) -> bool:
-        """Run up to ``max_epochs`` epochs on ``state``; True if a plateau
-        stopped them."""
+        """Run up to ``max_epochs`` epochs on ``state``; True if a plateau (or
+        ``epoch_hook``, called after each epoch) stopped them."""
         flat, state.params = flatten(state.params)
         self._prepare_optimizer(objective, state, flat, scales)
         nonsmooth = objective.nonsmooth_part(state.params)
@@ -152,6 +152,9 @@ class MiniBatchSolver:
                 monitored = self._end_epoch(
                     objective, state, value, lr, validation, best, verbose
                 )
+                if epoch_hook is not None and epoch_hook(state):
+                    converged = True
+                    break
                 if plateau.reached(monitored, state.t) and self._stop(state, plateau):
                     converged = True
                     break
@@ -327,9 +330,10 @@ class FullBatchSolver:
 
     def run(
         self, objective, state, data, scales, *, max_epochs, tol, rng, validation,
-        verbose,
+        verbose, epoch_hook=None,
     ) -> bool:
-        """Minimise ``J`` from ``state.params``; True if the optimizer converged."""
+        """Minimise ``J`` from ``state.params``; True if the optimizer converged
+        or ``epoch_hook`` (called after each iteration) stopped it."""
         shapes = [param.astype(float) for param in state.params]
         x0, _ = flatten(shapes)
         normaliser = 1.0 / scales.tolerance
@@ -342,6 +346,17 @@ class FullBatchSolver:
         def record(intermediate_result) -> None:
             self._record(state, float(intermediate_result.fun) / normaliser, verbose)
             _record_full_gradient(state, evaluated["last"], layers, normaliser)
+            if epoch_hook is None:
+                return
+            # The hook may read the iteration's parameters (a callback's
+            # fitted_estimator): hand them over, in the model's dtype.
+            dtype = state.params[0].dtype
+            state.params = [
+                p.astype(dtype) for p in unflatten(intermediate_result.x.copy(), shapes)
+            ]
+            if epoch_hook(state):
+                evaluated["stopped"] = True
+                raise StopIteration  # scipy's minimize ends there (and FISTA)
 
         tol = 0.0 if tol is None else tol
         with _quiet_floats():
@@ -360,7 +375,8 @@ class FullBatchSolver:
         state.params = [p.astype(dtype) for p in unflatten(result.x, shapes)]
         state.t += int(result.nit)
         check_finite(state.n_iter, float(result.fun), state.params, None, self)
-        return self._converged(result, tol, evaluated.get("start"))
+        stopped = evaluated.get("stopped", False)
+        return stopped or self._converged(result, tol, evaluated.get("start"))
 
     @staticmethod
     def _smooth_part(objective, data, scales, shapes, nonsmooth):

@@ -741,7 +741,8 @@ class FullBatchOptimizer(Component):
             The tolerance on the (proximal) gradient's largest entry.
         callback : callable, optional
             Called after each iteration with an ``OptimizeResult`` holding at
-            least ``x`` and ``fun``.
+            least ``x`` and ``fun``; if it raises ``StopIteration``, the
+            minimisation ends there (as in scipy's ``minimize``).
         nonsmooth : NonSmoothPart or None
             The non-smooth part (an L1 penalty), None where there is none
             (always, for optimizers whose :meth:`check_components` requires a
@@ -861,7 +862,10 @@ class FISTA(FullBatchOptimizer):
             gradient = _proximal_gradient(x_new, g_new, lipschitz, h)
             F_new = f_new + h.value(x_new)
             if callback is not None:
-                callback(OptimizeResult(x=x_new, fun=F_new))
+                try:
+                    callback(OptimizeResult(x=x_new, fun=F_new))
+                except StopIteration:  # as scipy's minimize: stop here
+                    return _result(x_new, F_new, gradient, iteration, False)
             if np.max(np.abs(gradient)) <= tol:
                 return _result(x_new, F_new, gradient, iteration, True)
             if F_new > f_x + h.value(x):  # momentum overshot: restart
