@@ -843,6 +843,55 @@ def row_fit_overhead(ctx: Context) -> Row:
     )
 
 
+class _NoOpCallback:
+    """A scikit-learn FitCallback that does nothing (asks for no argument)."""
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context):
+        return False
+
+
+def row_callback_overhead(ctx: Context) -> Row:
+    """Epochs with a do-nothing callback / without (scikit-learn >= 1.9)."""
+    X, y = ctx.classification
+    epochs = ctx.epochs
+
+    def fit(callbacks):
+        model = GDClassifier(
+            optimizer="adam", batch_size=BATCH_SIZE, max_iter=epochs, tol=None,
+            random_state=SEED,
+        )
+        if callbacks and hasattr(model, "set_callbacks"):
+            model.set_callbacks(_NoOpCallback())
+        return model.fit(X, y)
+
+    times = ctx.timer.best(
+        {"callback-with": lambda: fit(True), "callback-without": lambda: fit(False)}
+    )
+    supported = hasattr(GDClassifier(), "set_callbacks")
+    return Row(
+        key="callback_overhead",
+        name="callback overhead: adam epoch with a no-op callback / without",
+        data=describe(X),
+        ours=times["callback-with"] / epochs,
+        reference=times["callback-without"] / epochs,
+        target=1.05,
+        notes=(
+            f"{epochs} epochs; one task per epoch"
+            if supported
+            else "scikit-learn < 1.9: no callbacks, both sides equal"
+        ),
+    )
+
+
 def _memory_row(key: str, name: str, X, fit: Callable[[], object]) -> Row:
     peak, estimator = peak_fit_memory(fit)
     nbytes = data_nbytes(X)
@@ -924,6 +973,7 @@ ROWS: list[Callable[[Context], Row]] = [
     row_network_defaults,
     row_network_l1,
     row_fit_overhead,
+    row_callback_overhead,
     row_memory_sgd,
     row_memory_lbfgs,
     row_memory_sparse,

@@ -89,6 +89,7 @@ def test_rows_cover_the_issue(tiny_run):
         "network_epoch_float32_vs_mlp",
         "network_defaults_digits",
         "network_l1_nonzeros",
+        "callback_overhead",
     }
     assert expected <= keys
 
