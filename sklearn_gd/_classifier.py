@@ -187,8 +187,8 @@ class GDClassifier(ClassifierMixin, BaseGD):
     >>> from sklearn_gd import GDClassifier
     >>> X, y = load_iris(return_X_y=True)
     >>> model = make_pipeline(StandardScaler(), GDClassifier(random_state=0))
-    >>> model.fit(X, y).predict_proba(X[:1]).sum().round(6)
-    np.float64(1.0)
+    >>> float(model.fit(X, y).predict_proba(X[:1]).sum().round(6))
+    1.0
     """
 
     _parameter_constraints = {
@@ -423,14 +423,13 @@ class GDClassifier(ClassifierMixin, BaseGD):
             class_totals = np.bincount(
                 y_index, weights=sample_weight, minlength=len(classes)
             )
-            present = classes[class_totals > 0]
+            # "balanced": sum(s) / (n_present * S_k), compute_class_weight's
+            # formula with sample weights, written out: its sample_weight
+            # argument needs scikit-learn 1.7.
+            present = class_totals > 0
             weights = np.ones(len(classes), dtype=sample_weight.dtype)
-            weighted = sample_weight > 0
-            weights[np.searchsorted(classes, present)] = compute_class_weight(
-                self.class_weight,
-                classes=present,
-                y=y[weighted],
-                sample_weight=sample_weight[weighted],
+            weights[present] = class_totals.sum() / (
+                present.sum() * class_totals[present]
             )
             sample_weight = sample_weight * weights[y_index]
         return sample_weight
