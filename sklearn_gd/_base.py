@@ -39,6 +39,12 @@ from ._engine import (
 )
 from ._model import LinearModel, NeuralNetwork
 from ._objective import Objective
+from ._persistence import (
+    component_from_plain,
+    component_to_json,
+    state_from_plain,
+    state_to_plain,
+)
 from ._solvers import FullBatchSolver, MiniBatchSolver
 from .validation import (
     Boolean,
@@ -720,6 +726,29 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             "best_validation_score_": best_score,
             "_training_state": state,
         }
+
+    # ------------------------------------------------------------------
+    # Persistence: plain data only (docs/persistence.md)
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        if isinstance(state.get("_training_state"), TrainingState):
+            state["_training_state"] = state_to_plain(state["_training_state"])
+        for name in ("_fitted_loss", "optimizer_"):
+            if name in state:
+                state[name] = component_to_json(state[name])
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        if isinstance(state.get("_training_state"), dict):
+            state["_training_state"] = state_from_plain(
+                state["_training_state"], state
+            )
+        for name in ("_fitted_loss", "optimizer_"):
+            if name in state:
+                state[name] = component_from_plain(state[name])
+        super().__setstate__(state)
 
     # ------------------------------------------------------------------
     # Sparse coefficients (scikit-learn's linear models' SparseCoefMixin)
