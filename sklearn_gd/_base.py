@@ -16,6 +16,7 @@ import warnings
 from numbers import Integral, Real
 from typing import Any, NamedTuple
 
+import joblib
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
@@ -242,8 +243,9 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
 
         A nested key on a component given as a string first replaces the string
         by the object it stands for (``"adam"`` by ``Adam()``), so that
-        ``GridSearchCV(GDRegressor(), {"optimizer__beta1": [0.8, 0.9]})`` works
-        with the default ``optimizer="adam"``.
+        ``GridSearchCV(GDRegressor(optimizer="adam"),
+        {"optimizer__beta1": [0.8, 0.9]})`` works. ``optimizer="auto"`` (the
+        default) has no parameters, and such a key raises.
 
         Parameters
         ----------
@@ -472,7 +474,9 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         )
         owner = type(self).__name__
         if self.verbose:
-            why = _why_it_stopped(report, partial, tol, validation is not None)
+            why = _why_it_stopped(
+                report, partial, tol, validation is not None, solver, callbacks
+            )
             seconds = time.perf_counter() - started
             print(summary_line(owner, state, report, seconds, why))
         for message in run_warnings(report, owner, tol, self.max_iter, solver):
@@ -730,6 +734,19 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
     # ------------------------------------------------------------------
     # Persistence: plain data only (docs/persistence.md)
 
+    def __copy__(self):
+        # copy and deepcopy keep the fitted state as it is (the optimizer's
+        # moments included); only pickling goes through plain data.
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def __deepcopy__(self, memo):
+        new = type(self).__new__(type(self))
+        memo[id(self)] = new
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
+
     def __getstate__(self):
         state = dict(super().__getstate__())
         if isinstance(state.get("_training_state"), TrainingState):
@@ -766,7 +783,8 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         self : object
         """
         check_is_fitted(self)
-        self.coef_ = sp.csr_matrix(np.atleast_2d(self.coef_))
+        if not sp.issparse(self.coef_):
+            self.coef_ = sp.csr_matrix(np.atleast_2d(self.coef_))
         return self
 
     @available_if(lambda estimator: _is_linear(estimator))
@@ -801,14 +819,20 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
 # Frames in these packages are skipped by a warning's stacklevel.
 _LIBRARY_DIRS = tuple(
     os.path.dirname(os.path.abspath(module.__file__)) + os.sep
-    for module in (sys.modules[__package__], sys.modules["sklearn"])
+    for module in (sys.modules[__package__], sys.modules["sklearn"], joblib)
 )
 
 
-def _why_it_stopped(report, partial: bool, tol, early_stopping: bool) -> str:
+def _why_it_stopped(report, partial: bool, tol, early_stopping: bool, solver,
+                    callbacks) -> str:
     """Why a run ended, in the words of ``verbose``'s summary."""
+    if callbacks.stopped:
+        return "a callback stopped it"
     if partial:
         return "one pass over the chunk (partial_fit)"
+    if report.converged and isinstance(solver, FullBatchSolver):
+        name = type(solver.optimizer).__name__
+        return f"converged ({name}'s gradient below tol={tol})"
     if report.converged:
         watched = "held-out score" if early_stopping else "objective"
         return f"converged (the {watched} stopped improving by tol={tol})"
@@ -832,6 +856,14 @@ def _user_stacklevel() -> int:
 def _start_params(model, params: list, start: dict) -> list:
     """``params`` with the fitted-attribute-shaped arrays of ``start`` (the
     ``*_init`` arguments of ``fit``) in place of theirs."""
+    if not model.fit_intercept and {"intercept_", "intercepts_"} & set(start):
+        # The output bias is fixed at 0: a value given for it would be lost.
+        if "intercept_" in start or np.any(start["intercepts_"][-1]):
+            raise ValueError(
+                "intercept_init (or intercepts_init's output bias) cannot start a "
+                "model with fit_intercept=False, whose output intercept is fixed "
+                "at 0. Use fit_intercept=True, or leave it out."
+            )
     attributes = model.attributes(params)
     unknown = sorted(set(start) - set(attributes))
     if unknown:

@@ -44,6 +44,7 @@ class EpochCallbacks:
         self.data = {"X": X, "y": y, "metadata": metadata}
         self.fitted_attributes = fitted_attributes
         self.root = self.epoch = None
+        self.stopped = False
         active = getattr(estimator, "_skl_callbacks", None) or hasattr(
             estimator, "_parent_callback_ctx"
         )
@@ -72,7 +73,8 @@ class EpochCallbacks:
             **self.data,
         )
         self.epoch = self._begin_epoch()
-        return bool(stop)
+        self.stopped = bool(stop)
+        return self.stopped
 
     def finish(self) -> None:
         """Close the epoch begun last (it never ran) and the fit's task."""

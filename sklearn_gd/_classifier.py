@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import ClassifierMixin
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
@@ -156,8 +157,7 @@ class GDClassifier(ClassifierMixin, BaseGD):
     learning_rate_curve_ : ndarray of shape (n_iter_,)
         Step size of each epoch's last update (NaN for ``lbfgs``).
     validation_scores_ : ndarray of shape (n_iter_,) or None
-        Held-out accuracy per epoch (NaN for ``partial_fit`` epochs) when
-        ``early_stopping``, else None.
+        Held-out accuracy per epoch when ``early_stopping``, else None.
     best_validation_score_ : float or None
         Best of ``validation_scores_`` when ``early_stopping`` (None if no
         epoch was scored).
@@ -326,11 +326,21 @@ class GDClassifier(ClassifierMixin, BaseGD):
     # Hooks called by BaseGD._fit -----------------------------------------
 
     def _prepare_targets(self, y, sample_weight, loss, *, classes, partial):
+        """Class indices (or a label indicator matrix) encoded for ``loss``,
+        and the class-weighted sample weights."""
+        if sp.issparse(y):  # a sparse label indicator matrix
+            y = y.toarray()
         check_classification_targets(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)  # a column vector: one label, as 1-D
+        if isinstance(loss, losses.Multilabel):
+            raise ValueError(
+                "loss=Multilabel(...) is applied by GDClassifier itself to a "
+                "multilabel y; pass the loss of each label (e.g. 'log_loss')."
+            )
+        self._check_same_kind(y.ndim == 2, partial)
         if y.ndim == 2:
-            return self._multilabel_targets(y, sample_weight, loss, partial)
+            return self._multilabel_targets(y, sample_weight, loss, classes, partial)
         if partial:
             classes = self._classes_for_partial_fit(classes)
         else:
@@ -353,10 +363,23 @@ class GDClassifier(ClassifierMixin, BaseGD):
         attributes = {"classes_": classes, "_fitted_loss": loss, "_multilabel": False}
         return Targets(Y, sample_weight, y_index, attributes)
 
-    def _multilabel_targets(self, y, sample_weight, loss, partial):
+    def _check_same_kind(self, multilabel: bool, partial: bool) -> None:
+        """A model continued (``partial_fit``, ``warm_start``) keeps its kind of
+        targets: multiclass outputs are not multilabel ones (as MLP)."""
+        previous = vars(self).get("_multilabel")
+        if not (partial or self.warm_start) or previous is None:
+            return
+        if previous != multilabel:
+            kinds = {True: "a multilabel indicator y", False: "a 1-D y of classes"}
+            raise ValueError(
+                f"The model was fitted on {kinds[previous]}, and is given "
+                f"{kinds[multilabel]}; fit a new model (warm_start=False) instead."
+            )
+
+    def _multilabel_targets(self, y, sample_weight, loss, classes, partial):
         """A label indicator matrix: one binary problem of ``loss`` per label
         (:class:`~sklearn_gd.losses.Multilabel`), as ``MLPClassifier``."""
-        if type_of_target(y) != "multilabel-indicator":
+        if type_of_target(y) != "multilabel-indicator" or not np.isin(y, (0, 1)).all():
             raise ValueError(
                 f"{type(self).__name__} takes 2-D y only as a multilabel indicator "
                 "matrix of 0s and 1s (one column per label); got "
@@ -366,6 +389,12 @@ class GDClassifier(ClassifierMixin, BaseGD):
             raise ValueError(
                 "class_weight is not supported with multilabel y; weight the "
                 "samples with sample_weight instead."
+            )
+        if classes is not None and len(np.unique(classes)) != y.shape[1]:
+            raise ValueError(
+                f"classes has {len(np.unique(classes))} entries but y has "
+                f"{y.shape[1]} labels; for a multilabel y, classes are the labels' "
+                "columns (it may be left out)."
             )
         classes = np.arange(y.shape[1])
         previous = vars(self).get("classes_")

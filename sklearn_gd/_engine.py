@@ -225,8 +225,9 @@ def print_progress(state: TrainingState, verbose: int, iteration: bool = False) 
 
 def summary_line(owner: str, state, report, seconds: float, why: str) -> str:
     """The one line ``verbose`` ends a run with: epochs, time, why it stopped."""
+    epochs = "epoch" if state.n_iter == 1 else "epochs"
     line = (
-        f"{owner}: {state.n_iter} epochs ({state.t} updates) in {seconds:.3g} s, "
+        f"{owner}: {state.n_iter} {epochs} ({state.t} updates) in {seconds:.3g} s, "
         f"{why}; objective {report.start:.6g} -> {report.end:.6g}"
     )
     if state.best_validation_score is not None:

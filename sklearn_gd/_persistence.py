@@ -50,11 +50,9 @@ def component_to_plain(component):
     cls = type(component)
     if COMPONENT_CLASSES.get(cls.__name__) is not cls:
         return component
-    defaults = cls._get_param_names()
     signature_defaults = {
         name: parameter.default
         for name, parameter in inspect.signature(cls.__init__).parameters.items()
-        if name in defaults
     }
     params = {
         name: component_to_plain(value)
@@ -101,13 +99,13 @@ def state_to_plain(state: TrainingState) -> dict:
     than one per number), and the arrays."""
     numbers = {
         "dtype": state.params[0].dtype.name,
-        "n_steps": state.n_steps,
-        "gradient_unit": state.gradient_unit,
-        "weight_scale": state.weight_scale,
-        "t": state.t,
-        "n_iter": state.n_iter,
-        "lr_multiplier": state.lr_multiplier,
-        "best_validation_score": state.best_validation_score,
+        "n_steps": int(state.n_steps),
+        "gradient_unit": _number(state.gradient_unit),
+        "weight_scale": float(state.weight_scale),
+        "t": int(state.t),
+        "n_iter": int(state.n_iter),
+        "lr_multiplier": float(state.lr_multiplier),
+        "best_validation_score": _number(state.best_validation_score),
     }
     model = _model_to_plain(state.model)
     stream = model.pop("dropout_stream", None)
@@ -157,6 +155,11 @@ def state_from_plain(data: dict, attributes: dict) -> TrainingState:
     norms = np.asarray(attributes["gradient_norms_"])
     state.gradient_norms = [_curve(norms[:, k]) for k in range(norms.shape[1])]
     return state
+
+
+def _number(value) -> float | None:
+    """A float (numpy's included) as a Python float, for JSON; None stays."""
+    return None if value is None else float(value)
 
 
 def _curve(values) -> Curve:

@@ -42,7 +42,7 @@ class GDRegressor(RegressorMixin, BaseGD):
     alpha : float, default=1e-4
         Strength of the penalty (as in ``SGDRegressor``).
     l1_ratio : float or None, default=None
-        L1 share of ``penalty="elasticnet"`` (None: 0.15, ``SGDClassifier``'s
+        L1 share of ``penalty="elasticnet"`` (None: 0.15, ``SGDRegressor``'s
         default). A penalty object carries its own (``ElasticNet(l1_ratio=0.5)``);
         an ``l1_ratio`` that disagrees with it raises, so that a value is never
         silently ignored. See docs/penalties.md.
@@ -141,8 +141,7 @@ class GDRegressor(RegressorMixin, BaseGD):
     learning_rate_curve_ : ndarray of shape (n_iter_,)
         Step size of each epoch's last update (NaN for ``lbfgs``).
     validation_scores_ : ndarray of shape (n_iter_,) or None
-        Held-out R² per epoch (NaN for ``partial_fit`` epochs) when
-        ``early_stopping``, else None.
+        Held-out R² per epoch when ``early_stopping``, else None.
     best_validation_score_ : float or None
         Best of ``validation_scores_`` when ``early_stopping`` (None if no
         epoch was scored).

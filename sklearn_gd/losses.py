@@ -55,7 +55,6 @@ __all__ = [
     "MarginLoss",
     "MarginSquaredEpsilonInsensitive",
     "MarginSquaredError",
-    "Multilabel",
     "ModifiedHuber",
     "Perceptron",
     "Poisson",

@@ -1413,3 +1413,42 @@ def test_the_step_used_is_a_fitted_attribute():
         X, y
     ).learning_rate_ == 0.3
     assert GDRegressor(optimizer="lbfgs").fit(X, y).learning_rate_ is None
+
+
+def test_review_of_the_ecosystem_changes():
+    import copy
+
+    from sklearn.model_selection import cross_val_score
+
+    from sklearn_gd.schedules import Adaptive
+
+    X, y = breast_cancer()
+    # A numpy float from a schedule's on_plateau pickles (it broke JSON).
+    model = GDClassifier(
+        optimizer="sgd", learning_rate=0.01, schedule=Adaptive(np.float32(0.5)),
+        n_iter_no_change=2, tol=0.1, max_iter=30, random_state=0,
+    ).fit(X, y)
+    assert_array_equal(pickle.loads(pickle.dumps(model)).predict(X), model.predict(X))
+    # deepcopy keeps the optimizer's moments: the copy continues alike.
+    streamed = GDClassifier(optimizer="adam", random_state=0)
+    streamed.partial_fit(X, y, classes=[0, 1])
+    twin = copy.deepcopy(streamed)
+    assert_array_equal(
+        streamed.partial_fit(X, y).coef_, twin.partial_fit(X, y).coef_
+    )
+    # sparsify twice; intercept_init on a model without intercept.
+    GDClassifier().fit(X, y).sparsify().sparsify()
+    with pytest.raises(ValueError, match="fit_intercept=False"):
+        GDClassifier(fit_intercept=False).fit(X, y, intercept_init=[1.0])
+    # Warnings from fits that joblib runs point at the user's line too.
+    with pytest.warns(ConvergenceWarning) as record:
+        cross_val_score(GDClassifier(optimizer="adam", max_iter=1), X, y, cv=2)
+    assert all(warning.filename == __file__ for warning in record)
+
+
+def test_verbose_says_when_a_full_batch_solver_converged(capsys):
+    X, y = breast_cancer()
+    GDClassifier(optimizer="lbfgs", verbose=1).fit(X, y)
+    assert "LBFGS's gradient below tol" in capsys.readouterr().out
+    GDClassifier(optimizer="adam", max_iter=1, tol=None, verbose=1).fit(X, y)
+    assert ": 1 epoch (" in capsys.readouterr().out

@@ -93,3 +93,9 @@ def test_partial_fit_is_one_epoch_task():
     model.partial_fit(X, y, classes=[0, 1])
     model.partial_fit(X, y)
     assert len(stop.scores) == 2
+
+
+def test_verbose_says_a_callback_stopped_the_run(capsys):
+    X, y = breast_cancer()
+    GDClassifier(optimizer="adam", verbose=1).set_callbacks(StopAfter(2)).fit(X, y)
+    assert "a callback stopped it" in capsys.readouterr().out

@@ -411,3 +411,30 @@ def test_multilabel_y_trains_one_sigmoid_per_label():
         GDClassifier(class_weight="balanced").fit(X, Y)
     with pytest.raises(ValueError, match="multilabel indicator"):
         GDClassifier().fit(X, np.column_stack([Y[:, 0], 2 * Y[:, 1]]))
+
+
+def test_multilabel_and_multiclass_models_never_replace_each_other():
+    # Review: partial_fit and warm starts silently switched between softmax
+    # and per-label sigmoid outputs (MLPClassifier raises).
+    import scipy.sparse as sp
+    from sklearn.datasets import make_multilabel_classification
+
+    X, Y = make_multilabel_classification(150, 4, n_classes=3, random_state=0)
+    y = Y.argmax(axis=1)
+    model = GDClassifier(optimizer="adam").partial_fit(X, y, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match="fitted on a 1-D y of classes"):
+        model.partial_fit(X, Y)
+    warm = GDClassifier(warm_start=True).fit(X, Y)
+    with pytest.raises(ValueError, match="fitted on a multilabel indicator y"):
+        warm.fit(X, y)
+    with pytest.raises(ValueError, match="classes has 2 entries but y has 3"):
+        GDClassifier().partial_fit(X, Y, classes=["a", "b"])
+    with pytest.raises(ValueError, match="matrix of 0s and 1s"):
+        GDClassifier().fit(X, 2 * Y - 1)
+    dense = GDClassifier(random_state=0).fit(X, Y)
+    sparse = GDClassifier(random_state=0).fit(X, sp.csr_matrix(Y))
+    assert_array_equal(sparse.predict(X), dense.predict(X))
+    from sklearn_gd.losses import LogLoss, Multilabel
+
+    with pytest.raises(ValueError, match="applied by GDClassifier itself"):
+        GDClassifier(loss=Multilabel(LogLoss())).fit(X, Y)
