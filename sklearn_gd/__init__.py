@@ -7,7 +7,8 @@ grid-search over them like any other hyper-parameter. The components live in
 """
 
 from ._classifier import GDClassifier
+from ._lr_find import LRFinderResult, lr_find
 from ._regressor import GDRegressor
 
-__all__ = ["GDClassifier", "GDRegressor"]
+__all__ = ["GDClassifier", "GDRegressor", "LRFinderResult", "lr_find"]
 __version__ = "0.1.0"
