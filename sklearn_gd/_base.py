@@ -961,6 +961,15 @@ def _parameter_units(state: TrainingState) -> float | np.ndarray:
     return flat
 
 
+def names_full_batch_optimizer(optimizer) -> bool:
+    """Whether an ``optimizer`` parameter (a string or an object, unvalidated)
+    is a full-batch optimizer (``lbfgs``, ``fista``)."""
+    if isinstance(optimizer, str):
+        factory = optimizers.OPTIMIZERS.get(optimizer)
+        optimizer = factory() if factory is not None else None
+    return isinstance(optimizer, optimizers.FullBatchOptimizer)
+
+
 def has_incremental_optimizer(estimator) -> bool:
     """``available_if`` check for ``partial_fit``: a full-batch solver (lbfgs)
     cannot train on one batch at a time (as ``MLPClassifier`` with lbfgs), and
@@ -972,11 +981,7 @@ def has_incremental_optimizer(estimator) -> bool:
             "score. Set early_stopping=False for partial_fit, or score held-out "
             "chunks yourself."
         )
-    optimizer = estimator.optimizer
-    if isinstance(optimizer, str):
-        factory = optimizers.OPTIMIZERS.get(optimizer)
-        optimizer = factory() if factory is not None else None
-    if isinstance(optimizer, optimizers.FullBatchOptimizer):
+    if names_full_batch_optimizer(estimator.optimizer):
         raise AttributeError(
             f"partial_fit is only available for incremental optimizers; "
             f"optimizer={estimator.optimizer!r} solves the full problem at once. "

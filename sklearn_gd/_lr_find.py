@@ -18,7 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 
-from . import optimizers
+from ._base import names_full_batch_optimizer
 
 SUGGESTIONS = ("valley", "steep", "minimum/10")
 
@@ -117,18 +117,31 @@ def lr_find(
     -------
     LRFinderResult
     """
-    if suggest not in SUGGESTIONS:
-        raise ValueError(f"suggest must be one of {SUGGESTIONS}; got {suggest!r}.")
-    if not 0 < start < end:
-        raise ValueError(f"lr_find needs 0 < start < end; got {start} and {end}.")
+    _check_arguments(start, end, suggest)
     model, X = _final_estimator(estimator, X, y)
-    _check_mini_batch(model)
-    if model.optimizer == "auto":  # an explicit step makes "auto" Adam
-        model.set_params(optimizer="adam")
+    _use_mini_batches(model)
     rates = start * (end / start) ** (np.arange(num_steps) / max(num_steps - 1, 1))
     losses, smoothed = _run(model, X, y, sample_weight, rates, smoothing,
                             diverge_threshold, check_random_state(random_state))
     return LRFinderResult(rates[: len(losses)], losses, smoothed, suggest)
+
+
+def _check_arguments(start: float, end: float, suggest: str) -> None:
+    if suggest not in SUGGESTIONS:
+        raise ValueError(f"suggest must be one of {SUGGESTIONS}; got {suggest!r}.")
+    if not 0 < start < end:
+        raise ValueError(f"lr_find needs 0 < start < end; got {start} and {end}.")
+
+
+def _use_mini_batches(model) -> None:
+    """Refuse a full-batch optimizer; ``"auto"`` with an explicit step is Adam."""
+    if names_full_batch_optimizer(model.optimizer):
+        raise ValueError(
+            f"lr_find needs a mini-batch optimizer; optimizer={model.optimizer!r} "
+            "solves the full problem with a line search and takes no learning_rate."
+        )
+    if model.optimizer == "auto":
+        model.set_params(optimizer="adam")
 
 
 def _final_estimator(estimator, X, y):
@@ -138,18 +151,6 @@ def _final_estimator(estimator, X, y):
         leading = clone(Pipeline(estimator.steps[:-1]))
         return clone(estimator.steps[-1][1]), leading.fit_transform(X, y)
     return clone(estimator), X
-
-
-def _check_mini_batch(model) -> None:
-    optimizer = model.optimizer
-    if isinstance(optimizer, str):
-        factory = optimizers.OPTIMIZERS.get(optimizer)
-        optimizer = factory() if factory is not None else None
-    if isinstance(optimizer, optimizers.FullBatchOptimizer):
-        raise ValueError(
-            f"lr_find needs a mini-batch optimizer; optimizer={model.optimizer!r} "
-            "solves the full problem with a line search and takes no learning_rate."
-        )
 
 
 def _run(model, X, y, sample_weight, rates, smoothing, threshold, rng):
