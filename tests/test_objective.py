@@ -116,6 +116,29 @@ def _raw(params, X_dense):
     return raw
 
 
+def _targets_away_from_kinks(loss_name, loss, k, raw, rng):
+    """Targets suited to the loss at the raw outputs ``raw``, and which
+    samples lie away from the loss's kinks there."""
+    n = raw.shape[0]
+    if loss_name.startswith("clf:"):
+        y_index = np.arange(n) % k  # every class present
+        rng.shuffle(y_index)
+        Y = loss.encode(y_index, k, np.float64)
+        assert Y.shape == raw.shape
+    elif loss_name == "poisson":
+        Y = rng.poisson(np.exp(raw)).astype(np.float64)
+    else:
+        # Residuals of a few tenths: on both sides of the Huber and
+        # epsilon-insensitive thresholds (0.1).
+        Y = raw + rng.normal(scale=0.3, size=raw.shape)
+    quantity, kinks = KINKS[loss_name]
+    distance = Y - raw if quantity == "r" else Y * raw
+    keep = np.ones(n, dtype=bool)
+    for kink in kinks(loss):
+        keep &= (np.abs(distance - kink) > 1e-2).all(axis=1)
+    return Y, keep
+
+
 def _data(loss_name, k, fit_intercept, seed=0, n=N_SAMPLES):
     """``X, Y, params, s``: targets suited to the loss, weights away from 0,
     samples near a kink of the loss at ``params`` dropped, and positive sample
@@ -129,23 +152,7 @@ def _data(loss_name, k, fit_intercept, seed=0, n=N_SAMPLES):
         0.2, 1.0, size=(N_FEATURES, n_outputs)
     )
     params = [W, rng.normal(scale=0.5, size=n_outputs)] if fit_intercept else [W]
-    raw = _raw(params, X)
-    if classification:
-        y_index = np.arange(n) % k  # every class present
-        rng.shuffle(y_index)
-        Y = loss.encode(y_index, k, np.float64)
-        assert Y.shape == (n, n_outputs)
-    elif loss_name == "poisson":
-        Y = rng.poisson(np.exp(raw)).astype(np.float64)
-    else:
-        # Residuals of a few tenths: on both sides of the Huber and
-        # epsilon-insensitive thresholds (0.1).
-        Y = raw + rng.normal(scale=0.3, size=raw.shape)
-    quantity, kinks = KINKS[loss_name]
-    distance = Y - raw if quantity == "r" else Y * raw
-    keep = np.ones(n, dtype=bool)
-    for kink in kinks(loss):
-        keep &= (np.abs(distance - kink) > 1e-2).all(axis=1)
+    Y, keep = _targets_away_from_kinks(loss_name, loss, k, _raw(params, X), rng)
     assert keep.sum() >= n // 2
     s = rng.uniform(0.2, 3.0, size=n)
     s[:3] = 0.0
@@ -478,19 +485,7 @@ def _network_case(loss_name, k, seed=0):
     params = [rng.normal(scale=0.8, size=shape) for shape in shapes]
     X = rng.normal(size=(N_SAMPLES, N_FEATURES))
     raw = model.forward(params, X)[0]
-    if classification:
-        y_index = np.arange(N_SAMPLES) % k
-        rng.shuffle(y_index)
-        Y = loss.encode(y_index, k, np.float64)
-    elif loss_name == "poisson":
-        Y = rng.poisson(np.exp(raw)).astype(np.float64)
-    else:
-        Y = raw + rng.normal(scale=0.3, size=raw.shape)
-    quantity, kinks = KINKS[loss_name]
-    distance = Y - raw if quantity == "r" else Y * raw
-    keep = np.ones(N_SAMPLES, dtype=bool)
-    for kink in kinks(loss):
-        keep &= (np.abs(distance - kink) > 1e-2).all(axis=1)
+    Y, keep = _targets_away_from_kinks(loss_name, loss, k, raw, rng)
     s = rng.uniform(0.2, 3.0, size=N_SAMPLES)[keep]
     return model, loss, X[keep], Y[keep], params, s
 
