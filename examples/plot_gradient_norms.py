@@ -1,4 +1,6 @@
-"""Vanishing gradients, seen in ``gradient_norms_``.
+"""
+Vanishing gradients, seen in ``gradient_norms_``
+================================================
 
 ``gradient_norms_[epoch, layer]`` is the norm of each weight matrix's gradient
 during an epoch (the root mean square over its updates). Backpropagation
@@ -13,15 +15,10 @@ gets a gradient of a similar size.
 Both networks have six hidden layers of 32 units and train with plain SGD for
 30 epochs on the same data (``init="auto"`` gives Glorot to the logistic
 network and He to the ReLU one).
-
-Run with ``python examples/plot_gradient_norms.py [OUTPUT]``; the figure is
-written to ``OUTPUT`` (default: ``gradient_norms.png``).
 """
 
-import sys
 import warnings
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import make_classification
@@ -29,9 +26,6 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_gd import GDClassifier
 
-matplotlib.use("Agg")  # no display needed
-
-output = sys.argv[1] if len(sys.argv) > 1 else "gradient_norms.png"
 X, y = make_classification(n_samples=2000, n_features=20, random_state=0)
 X = StandardScaler().fit_transform(X)
 deep = dict(
@@ -60,5 +54,4 @@ for ax, activation in zip(axes, ["logistic", "relu"]):
 axes[0].set_ylabel("gradient norm per weight matrix")
 axes[1].legend(fontsize=8)
 figure.tight_layout()
-figure.savefig(output, dpi=80)
-print(f"wrote {output}")
+plt.show()

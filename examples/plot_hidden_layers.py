@@ -1,4 +1,6 @@
-"""Hidden layers: decision boundaries on two moons.
+"""
+Hidden layers: decision boundaries on two moons
+===============================================
 
 A linear model (no hidden layer) can only draw a straight boundary between the
 two interleaved half-circles. One hidden layer bends it; two layers bend it
@@ -7,31 +9,23 @@ linear, tanh's smooth. The logistic networks stay close to the linear
 boundary: with outputs centred on 1/2 and a derivative of at most 1/4, their
 gradients are small, and training reaches a plateau that the stopping rule
 takes for the end (``MLPClassifier`` with ``activation="logistic"`` scores the
-same 0.847 here). See ``plot_gradient_norms.py``.
+same 0.847 here). See
+:ref:`sphx_glr_auto_examples_plot_gradient_norms.py`.
 
 Each panel is ``GDClassifier(hidden_layer_sizes=..., activation=...)`` with
 every other parameter at its default (``optimizer="auto"`` is Adam for a
 network), and shows the training accuracy.
-
-Run with ``python examples/plot_hidden_layers.py [OUTPUT]``; the figure is
-written to ``OUTPUT`` (default: ``hidden_layers.png`` in the current directory).
 """
 
-import sys
-
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import make_moons
 
 from sklearn_gd import GDClassifier
 
-matplotlib.use("Agg")  # no display needed
-
 ARCHITECTURES = [(), (16,), (16, 16)]
 ACTIVATIONS = ["relu", "tanh", "logistic"]
 
-output = sys.argv[1] if len(sys.argv) > 1 else "hidden_layers.png"
 X, y = make_moons(n_samples=300, noise=0.2, random_state=0)
 grid_x, grid_y = np.meshgrid(np.linspace(-1.6, 2.6, 200), np.linspace(-1.2, 1.7, 200))
 grid = np.c_[grid_x.ravel(), grid_y.ravel()]
@@ -55,5 +49,4 @@ for row, activation in enumerate(ACTIVATIONS):
         ax.set_title(f"{title}\naccuracy {model.score(X, y):.3f}", fontsize=9)
         print(f"{str(sizes):9s} {activation:9s} accuracy {model.score(X, y):.3f}")
 figure.tight_layout()
-figure.savefig(output, dpi=80)
-print(f"wrote {output}")
+plt.show()

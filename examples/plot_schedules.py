@@ -1,4 +1,6 @@
-"""Learning-rate schedules: the step size of every schedule, update by update.
+"""
+Learning-rate schedules
+=======================
 
 Each panel previews one schedule, with its default parameters, through
 ``Schedule.values(base_lr, n_steps, alpha)``: the step size at the update steps
@@ -10,20 +12,12 @@ last value, ``invscaling`` and ``optimal`` keep decaying.
 
 The ``adaptive`` schedule cannot be previewed: it is constant until training
 plateaus, and how often that happens depends on the data.
-
-Run with ``python examples/plot_schedules.py [OUTPUT]``; the figure is written
-to ``OUTPUT`` (default: ``schedules.png`` in the current directory).
 """
 
-import sys
-
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
 from sklearn_gd.schedules import SCHEDULES
-
-matplotlib.use("Agg")  # no display needed
 
 # learning_rate="auto" for Adam-like optimizers on standardised data (a
 # regressor multiplies it by the spread of y; Adagrad's is 0.5, Adadelta's 1.0).
@@ -37,7 +31,6 @@ NOTES = {
     "adaptive": "preview only: ×factor at each plateau,\nwhich depends on training",
 }
 
-output = sys.argv[1] if len(sys.argv) > 1 else "schedules.png"
 
 n_cols = 3
 n_rows = -(-len(SCHEDULES) // n_cols)
@@ -73,6 +66,4 @@ fig.suptitle(
     f"alpha={ALPHA:g}; dotted: past T"
 )
 fig.tight_layout()
-fig.savefig(output, dpi=100)
-plt.close(fig)
-print(f"wrote {output}")
+plt.show()

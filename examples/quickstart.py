@@ -1,4 +1,6 @@
-"""Quickstart: a GDClassifier in a Pipeline, tuned with GridSearchCV.
+"""
+Quickstart: a pipeline tuned with GridSearchCV
+==============================================
 
 The grid covers the learning rate, the penalty and a parameter of the optimizer
 object itself (``optimizer__beta1``), exactly as for any scikit-learn

@@ -29,6 +29,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import activations, initializers, losses, optimizers, penalties, schedules
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
 from ._component import resolve_component
+from ._doc_link import DocLinkMixin
 from ._engine import (
     TrainingData,
     TrainingState,
@@ -158,7 +159,7 @@ def _linear_attribute(name: str) -> property:
     return property(get, set, delete)
 
 
-class BaseGD(CallbackSupportMixin, BaseEstimator):
+class BaseGD(DocLinkMixin, CallbackSupportMixin, BaseEstimator):
     """Shared implementation of :class:`GDRegressor` and :class:`GDClassifier`.
 
     Subclasses set ``_loss_base`` and ``_loss_shorthands`` and implement the

@@ -39,7 +39,7 @@ class GDClassifier(ClassifierMixin, BaseGD):
     than two classes, ``L`` is the multinomial (softmax) cross-entropy; margin
     losses (``hinge``, ...) train one output per class against the rest, all in
     one model and one run of the engine. The intercept starts at the loss's best
-    constant (the log prior odds for log loss). ``docs/index.md`` describes
+    constant (the log prior odds for log loss). ``docs/training.md`` describes
     training step by step. With ``hidden_layer_sizes``, the linear
     output is replaced by a network's (docs/model.md) and ``R`` sums over
     every weight matrix.
@@ -68,7 +68,7 @@ class GDClassifier(ClassifierMixin, BaseGD):
     learning_rate : float or "auto", default="auto"
         Base step, shaped over time by ``schedule`` (unused by full-batch solvers);
         ``"auto"``: the optimizer's ``default_learning_rate`` (the fitted
-        ``learning_rate_``). See docs/index.md.
+        ``learning_rate_``). See docs/training.md.
     schedule : str or Schedule, default="constant"
         ``"constant"``, ``"invscaling"``, ``"optimal"``, ``"exponential"``,
         ``"step"``, ``"cosine"``, ``"warmup_cosine"``, ``"onecycle"``,
@@ -82,7 +82,7 @@ class GDClassifier(ClassifierMixin, BaseGD):
     tol : float or None, default=1e-4
         Stop after ``n_iter_no_change`` epochs that improve the objective by less
         than ``tol`` (relative below objectives of 1; for ``lbfgs``, its gradient
-        tolerance); ``None`` runs all ``max_iter`` epochs. See docs/index.md.
+        tolerance); ``None`` runs all ``max_iter`` epochs. See docs/training.md.
     n_iter_no_change : int, default=10
         Epochs without improvement before stopping (or before ``"adaptive"``
         reduces the step).
@@ -138,7 +138,7 @@ class GDClassifier(ClassifierMixin, BaseGD):
         Epochs run (iterations for ``lbfgs``); ``partial_fit`` adds one per call.
     t_ : int
         Update steps taken.
-    loss_curve_ : ndarray of shape (n_iter_,)
+    loss_curve_ : ndarray of shape (``n_iter_``,)
         Objective ``J`` (data term and ``alpha R(W)``) at each epoch's end,
         on all training samples (on 10,000 evenly spaced ones beyond that);
         for ``lbfgs`` and ``fista``, ``J`` after each iteration.
@@ -149,14 +149,14 @@ class GDClassifier(ClassifierMixin, BaseGD):
         With hidden layers (instead of ``intercept_``): biases per layer.
     n_layers_ : int
         With hidden layers: number of layers, input and output included.
-    gradient_norms_ : ndarray of shape (n_iter_, n_weight_layers)
+    gradient_norms_ : ndarray of shape (``n_iter_``, n_weight_layers)
         Per epoch, the norm of each weight matrix's gradient (root mean
         square over the epoch's updates, or about 32 evenly spaced ones in
         longer epochs; for full-batch solvers, the last gradient of each
         iteration): vanishing or exploding gradients show here.
-    learning_rate_curve_ : ndarray of shape (n_iter_,)
+    learning_rate_curve_ : ndarray of shape (``n_iter_``,)
         Step size of each epoch's last update (NaN for ``lbfgs``).
-    validation_scores_ : ndarray of shape (n_iter_,) or None
+    validation_scores_ : ndarray of shape (``n_iter_``,) or None
         Held-out accuracy per epoch when ``early_stopping``, else None.
     best_validation_score_ : float or None
         Best of ``validation_scores_`` when ``early_stopping`` (None if no
@@ -170,7 +170,7 @@ class GDClassifier(ClassifierMixin, BaseGD):
         step size.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Feature names, when ``X`` has string column names.
 
     See Also

@@ -7,10 +7,11 @@ from typing import Any
 
 from sklearn.base import BaseEstimator
 
+from ._doc_link import DocLinkMixin
 from .validation import InvalidParameterError, check_params, declared_params
 
 
-class Component(BaseEstimator):
+class Component(DocLinkMixin, BaseEstimator):
     """Base of all components: a small, stateless configuration object.
 
     A component stores its ``__init__`` arguments unchanged and nothing else, so

@@ -25,7 +25,7 @@ class GDRegressor(RegressorMixin, BaseGD):
     schedule: scikit-learn's ``SGDRegressor`` objective, so ``alpha`` means the
     same there and here. Training starts at the best constant model (zero
     weights, the intercept at the loss's best constant: the mean of ``y`` for
-    squared error), so an offset in ``y`` costs no epochs. ``docs/index.md``
+    squared error), so an offset in ``y`` costs no epochs. ``docs/training.md``
     describes training step by step. With ``hidden_layer_sizes``, the linear
     output is replaced by a network's (docs/model.md) and ``R`` sums over
     every weight matrix.
@@ -60,7 +60,7 @@ class GDRegressor(RegressorMixin, BaseGD):
         alike: Adam's 0.01 becomes 0.01 x std(y), the fitted
         ``learning_rate_``. An explicit value is used as it is, so a grid over
         ``learning_rate`` on unscaled ``y`` should be in ``y``'s units (or
-        scale ``y``). See docs/index.md.
+        scale ``y``). See docs/training.md.
     schedule : str or Schedule, default="constant"
         ``"constant"``, ``"invscaling"``, ``"optimal"``, ``"exponential"``,
         ``"step"``, ``"cosine"``, ``"warmup_cosine"``, ``"onecycle"``,
@@ -74,7 +74,7 @@ class GDRegressor(RegressorMixin, BaseGD):
     tol : float or None, default=1e-4
         Stop after ``n_iter_no_change`` epochs that improve the objective by less
         than ``tol`` (relative below objectives of 1; for ``lbfgs``, its gradient
-        tolerance); ``None`` runs all ``max_iter`` epochs. See docs/index.md.
+        tolerance); ``None`` runs all ``max_iter`` epochs. See docs/training.md.
     n_iter_no_change : int, default=10
         Epochs without improvement before stopping (or before ``"adaptive"``
         reduces the step).
@@ -122,7 +122,7 @@ class GDRegressor(RegressorMixin, BaseGD):
         Epochs run (iterations for ``lbfgs``); ``partial_fit`` adds one per call.
     t_ : int
         Update steps taken.
-    loss_curve_ : ndarray of shape (n_iter_,)
+    loss_curve_ : ndarray of shape (``n_iter_``,)
         Objective ``J`` (data term and ``alpha R(w)``) at each epoch's end,
         on all training samples (on 10,000 evenly spaced ones beyond that);
         for ``lbfgs`` and ``fista``, ``J`` after each iteration.
@@ -133,14 +133,14 @@ class GDRegressor(RegressorMixin, BaseGD):
         With hidden layers (instead of ``intercept_``): biases per layer.
     n_layers_ : int
         With hidden layers: number of layers, input and output included.
-    gradient_norms_ : ndarray of shape (n_iter_, n_weight_layers)
+    gradient_norms_ : ndarray of shape (``n_iter_``, n_weight_layers)
         Per epoch, the norm of each weight matrix's gradient (root mean
         square over the epoch's updates, or about 32 evenly spaced ones in
         longer epochs; for full-batch solvers, the last gradient of each
         iteration): vanishing or exploding gradients show here.
-    learning_rate_curve_ : ndarray of shape (n_iter_,)
+    learning_rate_curve_ : ndarray of shape (``n_iter_``,)
         Step size of each epoch's last update (NaN for ``lbfgs``).
-    validation_scores_ : ndarray of shape (n_iter_,) or None
+    validation_scores_ : ndarray of shape (``n_iter_``,) or None
         Held-out R² per epoch when ``early_stopping``, else None.
     best_validation_score_ : float or None
         Best of ``validation_scores_`` when ``early_stopping`` (None if no
@@ -154,7 +154,7 @@ class GDRegressor(RegressorMixin, BaseGD):
         step size.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Feature names, when ``X`` has string column names.
 
     See Also

@@ -1,6 +1,6 @@
 """Convergence to the exact optimum of J(w), checked against exact solvers.
 
-J(w) = sum_i s_i L(y_i, f(x_i)) / sum_i s_i + alpha R(w) (docs/index.md) is the
+J(w) = sum_i s_i L(y_i, f(x_i)) / sum_i s_i + alpha R(w) (docs/training.md) is the
 objective of scikit-learn's own estimators for the parameters below, so on
 standardised data with unit sample weights our coefficients must match theirs.
 The error is the relative error ||ours - ref|| / ||ref||, measured on ``coef_``
