@@ -268,9 +268,14 @@ class MiniBatchSolver:
         )
 
     def worse_advice(self) -> str:
+        # Suggest the other kind of step than the one that failed.
+        if self.optimizer.scale_free:
+            other = "optimizer='sgd' (steps proportional to the gradient)"
+        else:
+            other = "optimizer='adam' (steps of a set size, whatever the gradient)"
         return (
-            "a smaller learning_rate, optimizer='sgd' (steps proportional to "
-            "the gradient) or 'lbfgs' (smooth losses)"
+            f"a smaller learning_rate (currently {self.learning_rate:g}), {other} "
+            "or 'lbfgs' (smooth losses)"
         )
 
     def stall_advice(self) -> str:

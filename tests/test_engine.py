@@ -180,8 +180,11 @@ def test_fit_worse_than_the_constant_it_started_from_warns(estimator, x_scale, y
     with pytest.warns(ConvergenceWarning, match="best constant model") as record:
         estimator.fit(X, y)
     assert estimator.score(X, y) < 0  # the warning is about a real failure
-    # Not the generic advice to increase learning_rate.
-    assert not any("increasing" in str(warning.message) for warning in record)
+    # Not the generic advice to increase learning_rate, nor the optimizer
+    # that failed: the other kind of step.
+    messages = " ".join(str(warning.message) for warning in record)
+    assert "increasing" not in messages
+    assert "optimizer='adam'" in messages and "optimizer='sgd'" not in messages
 
 
 def test_fit_ending_near_r2_minus_one_warns():
@@ -195,6 +198,8 @@ def test_fit_ending_near_r2_minus_one_warns():
     residual = estimator.predict(X) - y
     exact = 0.5 * np.mean(residual**2) + 0.5 * 1e-4 * np.sum(estimator.coef_**2)
     assert f"objective of {exact:.3g}," in str(record[0].message)
+    assert "optimizer='sgd'" in str(record[0].message)  # Adam failed
+    assert "learning_rate (currently 1e+12)" in str(record[0].message)
 
 
 def test_perceptron_is_not_warned_about_its_zero_baseline():
