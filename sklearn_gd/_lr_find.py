@@ -21,6 +21,9 @@ from sklearn.utils import check_random_state
 from ._base import names_full_batch_optimizer
 
 SUGGESTIONS = ("valley", "steep", "minimum/10")
+# The last steps before the run stopped are its blow-up: the suggestions
+# leave them out, as fastai's lr_find does.
+SKIP_END = 5
 
 
 class LRFinderResult:
@@ -58,7 +61,10 @@ class LRFinderResult:
         (self.line_,) = ax.plot(self.learning_rates, self.smoothed_losses)
         for name, rate in self.suggestions.items():
             ax.axvline(rate, linestyle=":", color="gray")
-            ax.annotate(name, (rate, ax.get_ylim()[1]), rotation=90, va="top")
+            # x in data, y in axes coordinates: the label stays at the top
+            # whatever limits the axes get later.
+            ax.annotate(name, (rate, 1.0), xycoords=ax.get_xaxis_transform(),
+                        rotation=90, va="top")
         ax.set_xscale("log")
         ax.set_xlabel("learning_rate")
         ax.set_ylabel("smoothed loss")
@@ -91,10 +97,12 @@ def lr_find(
     ``s_k = a_k / (1 - smoothing^(k+1))``; the run stops when ``s_k`` exceeds
     ``diverge_threshold`` times its minimum so far, or is not finite.
 
-    Suggestions, all in the units of an explicit ``learning_rate``:
+    Suggestions, all in the units of an explicit ``learning_rate``, from the
+    smoothed curve without its first tenth (where the average is still made of
+    a few noisy losses) and its last 5 steps (the blow-up), as fastai's:
 
     - ``"valley"`` (fastai's): the longest stretch over which the smoothed loss
-      keeps decreasing; the step two thirds of the way along it;
+      keeps decreasing; the step half-way along it (a third plus a sixth);
     - ``"steep"``: where the smoothed loss falls fastest against ``log lr``;
     - ``"minimum/10"``: a tenth of the step at the smallest smoothed loss.
 
@@ -196,7 +204,11 @@ def _rows(X, rows):
 
 
 def _suggestions(rates: np.ndarray, smoothed: np.ndarray) -> dict:
-    """The three suggestions of :func:`lr_find` from the smoothed curve."""
+    """The three suggestions of :func:`lr_find` from the smoothed curve,
+    without its first tenth and last ``SKIP_END`` steps when enough remain."""
+    window = slice(len(rates) // 10, len(rates) - SKIP_END)
+    if len(rates[window]) >= 2:
+        rates, smoothed = rates[window], np.asarray(smoothed)[window]
     log_rates = np.log(rates)
     if len(rates) > 1:
         slope = np.gradient(smoothed, log_rates)
@@ -212,7 +224,7 @@ def _suggestions(rates: np.ndarray, smoothed: np.ndarray) -> dict:
 
 def _valley(rates: np.ndarray, smoothed: np.ndarray) -> float:
     """fastai's valley: the longest decreasing subsequence of the smoothed
-    loss; the step two thirds of the way along its span."""
+    loss; the step half-way along its span (a third plus a sixth)."""
     n = len(smoothed)
     lengths = np.ones(n, dtype=int)
     best_end = 0

@@ -82,3 +82,29 @@ def test_pipelines_plot_and_refusals():
         lr_find(GDClassifier(optimizer="lbfgs"), X, y)
     with pytest.raises(ValueError, match="suggest must be one of"):
         lr_find(GDClassifier(), X, y, suggest="best")
+
+
+def test_suggestions_ignore_the_noisy_start_and_the_blow_up():
+    # The debiased average of the first steps is a few raw mini-batch losses:
+    # their noise gave a steeper slope at the first step (1e-7) than where
+    # the loss really falls fastest (~0.3).
+    X, y = make_regression(600, 20, n_informative=10, noise=10.0, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    result = lr_find(GDRegressor(optimizer="sgd"), X, y, random_state=0)
+    rates, smoothed = result.learning_rates, result.smoothed_losses
+    inside = rates[len(rates) // 10 : len(rates) - 5]
+    for rate in result.suggestions.values():
+        assert inside[0] <= rate * (10 if rate < inside[0] else 1) <= inside[-1]
+    steep = result.suggestions["steep"]
+    assert steep > 1e-3  # on the falling part of the curve, not at its start
+    assert smoothed[rates <= steep][-1] < 0.9 * smoothed[0]
+
+
+def test_plot_labels_stay_at_the_top_when_the_limits_change():
+    X, y = breast_cancer()
+    pipeline = make_pipeline(StandardScaler(), GDClassifier(optimizer="sgd"))
+    display = lr_find(pipeline, X, y, num_steps=30, random_state=0).plot()
+    display.ax_.set_ylim(0, 100)
+    for label in display.ax_.texts:
+        assert label.xy[1] == 1.0
+        assert label.xycoords is display.ax_.get_xaxis_transform()
