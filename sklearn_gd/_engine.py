@@ -238,13 +238,15 @@ def summary_line(owner: str, state, report, seconds: float, why: str) -> str:
 class RunReport(NamedTuple):
     """How a run ended: whether its solver converged, ``J`` at both ends, what
     the end was judged against (``|start|``, or :func:`yardstick`), and
-    whether it stalled (``PROGRESS_SHARE``)."""
+    whether it stalled (``PROGRESS_SHARE``), and the highest objective
+    ``loss_curve_`` recorded in a new run (NaN for a continued one)."""
 
     converged: bool
     start: float
     end: float
     reference: float
     stalled: bool
+    peak: float = math.nan
 
 
 def relative_weights(sample_weight: np.ndarray, scale: float) -> np.ndarray | None:
@@ -379,11 +381,13 @@ def judge_end(objective, state, data, scales, converged, solver, start=None):
     if scales.start == 0 or not end <= DIVERGENCE_FACTOR * reference:
         reference = yardstick(objective, data, scales.start)
     check_not_diverged(end, scales.start, reference, state.n_iter, solver)
-    stalled = False
+    stalled, peak = False, math.nan
     if start is not None and end > scales.start - PROGRESS_SHARE * abs(scales.start):
         decrease = scales.start - end
         stalled = _stalled(objective, start, data, decrease, scales.start)
-    return RunReport(converged, scales.start, end, reference, stalled)
+        curve = state.loss_curve.array()
+        peak = float(np.max(curve)) if curve.size else math.nan
+    return RunReport(converged, scales.start, end, reference, stalled, peak)
 
 
 def _stalled(objective, start, data, decrease: float, start_value: float) -> bool:
@@ -525,6 +529,15 @@ def run_warnings(report: RunReport, owner: str, tol, max_iter: int, solver):
         ]
     if not report.converged and tol is not None:
         return [solver.not_converged_message(owner, tol, max_iter)]
+    if report.stalled and report.peak > limit:
+        # No progress, but not for lack of movement: the objective swung
+        # clearly above its start on the way, so the steps were too large.
+        return [
+            f"{owner} made no progress: the objective went from {start:.6g} up "
+            f"to {report.peak:.3g} during training and ended at {end:.6g}. The "
+            f"steps are too large for the scale of the problem; try "
+            f"{solver.worse_advice()}, or scaling X and y."
+        ]
     if report.stalled:
         return [
             f"{owner} made no progress: the objective went from {start:.6g} to "

@@ -26,9 +26,16 @@ import pytest
 from _helpers import breast_cancer, diabetes
 from numpy.testing import assert_allclose
 from sklearn.base import clone
-from sklearn.datasets import load_diabetes, make_classification, make_regression
+from sklearn.datasets import (
+    load_diabetes,
+    load_digits,
+    make_classification,
+    make_regression,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import r2_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import StandardScaler
 
 from sklearn_gd import GDClassifier, GDRegressor
 from sklearn_gd.losses import SquaredError
@@ -287,8 +294,25 @@ def test_early_stopping_does_not_skip_the_worse_than_start_check():
 def test_a_step_too_small_to_move_warns_of_no_progress(Estimator, load):
     # Before: silent; it stayed at the best constant (R2 0, majority accuracy).
     X, y = load()
-    with pytest.warns(ConvergenceWarning, match="no progress"):
+    with pytest.warns(ConvergenceWarning, match="no progress") as record:
         Estimator(learning_rate=1e-30, random_state=0).fit(X, y)
+    assert "too small" in str(record[0].message)
+
+
+def test_no_progress_after_swinging_up_says_the_steps_are_too_large():
+    # Before: a run that swung from 2.30 up to 5.2 and ended at 2.32 was told
+    # its steps were too small and to try a larger learning_rate.
+    X, y = load_digits(return_X_y=True)
+    rows, _ = list(StratifiedKFold(3).split(X, y))[1]  # a grid search's fold
+    X, y = StandardScaler().fit_transform(X[rows]), y[rows]
+    estimator = GDClassifier(
+        optimizer="rmsprop", learning_rate=1.0, max_iter=30, tol=None, random_state=0
+    )
+    with pytest.warns(ConvergenceWarning, match="no progress") as record:
+        estimator.fit(X, y)
+    message = str(record[0].message)
+    assert estimator.loss_curve_.max() > 1.1 * np.log(10)  # the start: 10 classes
+    assert "too large" in message and "smaller learning_rate" in message
 
 
 def test_sgd_barely_moving_on_tiny_features_warns():
