@@ -49,7 +49,7 @@ numpydoc_xref_param_type = False
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
-    "filename_pattern": r"/plot_",
+    "filename_pattern": r"\.py$",  # run every example, quickstart too
     "plot_gallery": os.environ.get("SKLEARN_GD_DOCS_PLOT", "True"),
     "download_all_examples": False,
     "remove_config_comments": True,
