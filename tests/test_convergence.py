@@ -73,7 +73,9 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_gd import GDClassifier, GDRegressor
 from sklearn_gd.losses import EpsilonInsensitive, Huber, Quantile
+from sklearn_gd.optimizers import OPTIMIZERS as OPTIMIZER_NAMES
 from sklearn_gd.optimizers import SGD, Adam
+from sklearn_gd.schedules import SCHEDULES as SCHEDULE_NAMES
 
 # ---------------------------------------------------------------------------
 # Datasets (standardised X, unit sample weights) and the error measure
@@ -613,31 +615,9 @@ def check_sensible_score(task: str, **params) -> None:
     assert score >= reference_score(task) - MARGIN[task]
 
 
-OPTIMIZERS = [
-    "sgd",
-    "momentum",
-    "nesterov",
-    "adam",
-    "adamw",
-    "nadam",
-    "rmsprop",
-    "adagrad",
-    "adadelta",
-    "lbfgs",
-    "fista",
-    "auto",
-]
-SCHEDULES = [
-    "constant",
-    "invscaling",
-    "optimal",
-    "exponential",
-    "step",
-    "cosine",
-    "warmup_cosine",
-    "onecycle",
-    "adaptive",
-]
+# Every string the estimators accept, so that a new one is covered.
+OPTIMIZERS = [*OPTIMIZER_NAMES, "auto"]
+SCHEDULES = list(SCHEDULE_NAMES)
 
 
 def optimizer_cases():
