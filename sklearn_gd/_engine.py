@@ -238,8 +238,9 @@ def summary_line(owner: str, state, report, seconds: float, why: str) -> str:
 class RunReport(NamedTuple):
     """How a run ended: whether its solver converged, ``J`` at both ends, what
     the end was judged against (``|start|``, or :func:`yardstick`), and
-    whether it stalled (``PROGRESS_SHARE``), and the highest objective
-    ``loss_curve_`` recorded in a new run (NaN for a continued one)."""
+    whether it stalled (``PROGRESS_SHARE``), and, for a new run that ended
+    less than ``PROGRESS_SHARE`` below its start, the highest objective its
+    ``loss_curve_`` recorded (else NaN)."""
 
     converged: bool
     start: float
@@ -527,17 +528,17 @@ def run_warnings(report: RunReport, owner: str, tol, max_iter: int, solver):
             "worse. The step is too large for the scale of the problem; try "
             f"{solver.worse_advice()}, or scaling X and y."
         ]
-    if not report.converged and tol is not None:
-        return [solver.not_converged_message(owner, tol, max_iter)]
-    if report.stalled and report.peak > limit:
-        # No progress, but not for lack of movement: the objective swung
+    swing = report.stalled and report.peak > limit and solver.swing_advice()
+    if swing:
+        # No progress, but not for lack of movement: the objective rose
         # clearly above its start on the way, so the steps were too large.
         return [
             f"{owner} made no progress: the objective went from {start:.6g} up "
-            f"to {report.peak:.3g} during training and ended at {end:.6g}. The "
-            f"steps are too large for the scale of the problem; try "
-            f"{solver.worse_advice()}, or scaling X and y."
+            f"to {report.peak:.3g} during training and ended at {end:.6g}. "
+            + swing
         ]
+    if not report.converged and tol is not None:
+        return [solver.not_converged_message(owner, tol, max_iter)]
     if report.stalled:
         return [
             f"{owner} made no progress: the objective went from {start:.6g} to "

@@ -255,17 +255,11 @@ class MiniBatchSolver:
         return plateau.long_enough(state.t)
 
     def divergence_advice(self) -> str:
-        if not self.schedule.uses_learning_rate:
-            return (
-                f"a larger alpha (schedule={type(self.schedule).__name__} sets the "
-                "step from alpha, not from learning_rate), another schedule, "
-                "gradient clipping (e.g. optimizer=SGD(clip_norm=1.0))"
-            )
-        return (
-            f"a smaller learning_rate (currently {self.learning_rate:g}), "
+        clipping = (
             "gradient clipping (e.g. optimizer=Adam(clip_norm=1.0) or "
             "SGD(clip_norm=1.0))"
         )
+        return f"{self._smaller_step()}, {clipping}"
 
     def worse_advice(self) -> str:
         # Suggest the other kind of step than the one that failed.
@@ -273,13 +267,27 @@ class MiniBatchSolver:
             other = "optimizer='sgd' (steps proportional to the gradient)"
         else:
             other = "optimizer='adam' (steps of a set size, whatever the gradient)"
+        return f"{self._smaller_step()}, {other} or 'lbfgs' (smooth losses)"
+
+    def swing_advice(self) -> str:
         return (
-            f"a smaller learning_rate (currently {self.learning_rate:g}), {other} "
-            "or 'lbfgs' (smooth losses)"
+            "The steps are too large for the scale of the problem; try "
+            f"{self.worse_advice()}, or scaling X and y."
         )
 
     def stall_advice(self) -> str:
+        if not self.schedule.uses_learning_rate:  # steps shrink as alpha grows
+            return f"a smaller alpha ({self._steps_from_alpha()}), another schedule"
         return f"a larger learning_rate (currently {self.learning_rate:g})"
+
+    def _smaller_step(self) -> str:
+        if not self.schedule.uses_learning_rate:
+            return f"a larger alpha ({self._steps_from_alpha()}), another schedule"
+        return f"a smaller learning_rate (currently {self.learning_rate:g})"
+
+    def _steps_from_alpha(self) -> str:
+        name = type(self.schedule).__name__
+        return f"schedule={name} sets the step from alpha, not from learning_rate"
 
     def not_converged_message(self, owner: str, tol: float, max_iter: int) -> str:
         return (
@@ -435,6 +443,11 @@ class FullBatchSolver:
 
     def worse_advice(self) -> str:
         return "a larger alpha"
+
+    def swing_advice(self) -> None:
+        # A line search takes no step it could overshoot with: a full-batch
+        # run that rose on the way is judged as any other stall.
+        return None
 
     def stall_advice(self) -> str:
         return "a smaller tol"

@@ -35,7 +35,7 @@ from sklearn_gd._engine import RunReport, run_warnings
 from sklearn_gd._solvers import MiniBatchSolver
 from sklearn_gd.losses import SquaredError
 from sklearn_gd.optimizers import SGD
-from sklearn_gd.schedules import Constant
+from sklearn_gd.schedules import Constant, Optimal, Schedule
 
 # Many runs here end badly on purpose; a test about a ConvergenceWarning
 # catches it itself.
@@ -318,6 +318,55 @@ def test_no_progress_advice_follows_whether_the_run_swung_above_its_start(
     )
     (message,) = run_warnings(report, "GDClassifier", None, 30, solver)
     assert "no progress" in message and verdict in message and advice in message
+
+
+class OutAndBack(Schedule):
+    """A step of ``out`` at the first update, ``back`` at the second and almost
+    nothing after: on a quadratic, full-batch SGD overshoots to the far side
+    of the optimum, then returns to exactly where it started."""
+
+    def __init__(self, out=3.0, back=1.5):
+        self.out = out
+        self.back = back
+
+    def value(self, step, base_lr, n_steps, alpha):
+        return np.where(step == 0, self.out, np.where(step == 1, self.back, 1e-12))
+
+
+@pytest.mark.parametrize("tol", [None, 1e-4], ids=["tol=None", "max_iter-reached"])
+def test_a_run_that_swings_out_and_back_is_told_its_steps_are_too_large(tol):
+    # J(w) = mean((y - x w)^2) / 2 with mean(x^2) = 1: the gradient at w is
+    # w - w*, so a step of 3 from 0 goes to 3 w* (J far above the start) and
+    # a step of 1.5 from there comes back to 0. The run ends where it started,
+    # with a peak of J recorded after its first epoch. With a tol it also
+    # runs out of max_iter, which must not hide the reason (it was told to
+    # increase max_iter or learning_rate).
+    rng = np.random.RandomState(0)
+    x = rng.randn(200)
+    x /= np.sqrt(np.mean(x**2))
+    y = 2.0 * x + 0.1 * rng.randn(200)
+    estimator = GDRegressor(
+        optimizer="sgd", schedule=OutAndBack(), learning_rate=1.0, batch_size=None,
+        penalty=None, fit_intercept=False, max_iter=20, tol=tol, random_state=0,
+    )
+    with pytest.warns(ConvergenceWarning, match="no progress") as record:
+        estimator.fit(x[:, None], y)
+    (warning,) = record
+    start = np.mean(y**2) / 2
+    assert estimator.loss_curve_[0] > 3 * start  # the peak, after epoch 1
+    assert estimator.coef_[0] == pytest.approx(0, abs=1e-9)
+    assert f"up to {estimator.loss_curve_.max():.3g}" in str(warning.message)
+    assert "too large" in str(warning.message)
+
+
+def test_stall_and_swing_advice_name_alpha_when_the_schedule_ignores_the_step():
+    solver = MiniBatchSolver(
+        SGD(), schedule=Optimal(), learning_rate=0.05, lr_unit=1.0,
+        batch_size=32, n_iter_no_change=10, shuffle=True,
+    )
+    assert "learning_rate (currently" not in solver.worse_advice()
+    assert "a larger alpha" in solver.swing_advice()
+    assert "a smaller alpha" in solver.stall_advice()
 
 
 def test_sgd_barely_moving_on_tiny_features_warns():
