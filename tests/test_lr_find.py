@@ -84,13 +84,14 @@ def test_pipelines_plot_and_refusals():
         lr_find(GDClassifier(), X, y, suggest="best")
 
 
-def test_suggestions_ignore_the_noisy_start_and_the_blow_up():
+@pytest.mark.parametrize("seed", [7, 8, 12])
+def test_suggestions_ignore_the_noisy_start_and_the_blow_up(seed):
     # The debiased average of the first steps is a few raw mini-batch losses:
-    # their noise gave a steeper slope at the first step (1e-7) than where
-    # the loss really falls fastest (~0.3).
+    # with these seeds their noise gave a steeper slope at the first step
+    # (1e-7) than where the loss really falls fastest (~0.3).
     X, y = make_regression(600, 20, n_informative=10, noise=10.0, random_state=0)
     X = StandardScaler().fit_transform(X)
-    result = lr_find(GDRegressor(optimizer="sgd"), X, y, random_state=0)
+    result = lr_find(GDRegressor(optimizer="sgd"), X, y, random_state=seed)
     rates, smoothed = result.learning_rates, result.smoothed_losses
     inside = rates[len(rates) // 10 : len(rates) - 5]
     for rate in result.suggestions.values():
