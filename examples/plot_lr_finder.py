@@ -159,7 +159,7 @@ fig.tight_layout()
 # steps of ``1e-3`` and below end at least 74% above :math:`J^*` after 50
 # epochs, and ``learning_rate=1`` diverges. ``"minimum/10"`` ends 0.5% above
 # the optimum, closer than any step of the grid, and ``"steep"`` 1% above.
-# ``"valley"`` is the cautious one: about ten times smaller, it ends 10%
+# ``"valley"`` is the cautious one: about seven times smaller, it ends 10%
 # above :math:`J^*` in this budget. Its test R² (0.381) is nonetheless as high
 # as the grid's best (0.383), above the exact optimum's 0.359: on this small data set
 # (111 test samples) stopping short of the optimum acts as a little extra

@@ -161,8 +161,8 @@ fig.tight_layout()
 #   ``momentum`` and ``nesterov`` follow the same curve: their default step,
 #   ``0.05 * (1 - momentum)``, gives the same *effective* step as plain SGD's
 #   0.05. What holds all three back is the step, not the method: a larger
-#   ``learning_rate`` (see ``plot_lr_finder.py`` for finding one) speeds them
-#   up.
+#   ``learning_rate`` (see :ref:`sphx_glr_auto_examples_plot_lr_finder.py` for
+#   finding one) speeds them up.
 # - AdamW's curve turns back up: its decoupled weight decay is not the L2 term
 #   of :math:`J`, so it converges to a different, less regularised model. Use
 #   ``"adam"`` when you want the optimum of :math:`J`.

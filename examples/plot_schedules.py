@@ -14,14 +14,16 @@ The ``adaptive`` schedule cannot be previewed: it is constant until training
 plateaus, and how often that happens depends on the data.
 """
 
+# %%
+# Every schedule, previewed
+# -------------------------
+# ``SCHEDULES`` maps each string the estimators accept to its schedule class.
 import matplotlib.pyplot as plt
 import numpy as np
 
 from sklearn_gd.schedules import SCHEDULES
 
-# learning_rate="auto" for Adam-like optimizers on standardised data (a
-# regressor multiplies it by the spread of y; Adagrad's is 0.5, Adadelta's 1.0).
-BASE_LR = 0.05
+BASE_LR = 0.05  # plain SGD's learning_rate="auto" (Adam's is 0.01)
 N_STEPS = 1000  # T, e.g. max_iter=100 epochs of 10 mini-batches
 ALPHA = 1e-4  # the estimators' default alpha (only "optimal" uses it)
 PAST_END = 0.3  # show the curve up to (1 + PAST_END) * T
@@ -66,4 +68,11 @@ fig.suptitle(
     f"alpha={ALPHA:g}; dotted: past T"
 )
 fig.tight_layout()
+
+# %%
+# So: ``"constant"`` keeps the step; the decaying schedules (``"cosine"``,
+# ``"exponential"``, ``"step"``) end a planned run with small steps, which
+# brings a mini-batch optimizer closer to the optimum; the warm-up schedules
+# (``"warmup_cosine"``, ``"onecycle"``) start small for networks whose first
+# full-size steps would be unstable.
 plt.show()

@@ -8,7 +8,8 @@ the class name, the names the API reference (``docs/api.rst``) gives its
 generated pages.
 """
 
-#: The address of the built documentation site (``docs/``).
+#: Where the documentation site (``docs/``) is published: pyproject.toml's
+#: ``Documentation`` URL (tests/test_doc_link.py checks that they agree).
 DOCS_URL = "https://sklearn-gd.readthedocs.io/en/latest"
 
 

@@ -18,7 +18,8 @@ from sklearn.utils import estimator_html_repr
 from sklearn_gd import GDClassifier, GDRegressor
 from sklearn_gd._doc_link import DOCS_URL
 
-API_RST = Path(__file__).resolve().parent.parent / "docs" / "api.rst"
+ROOT = Path(__file__).resolve().parent.parent
+API_RST = ROOT / "docs" / "api.rst"
 PUBLIC_MODULES = [
     "sklearn_gd",
     "sklearn_gd.losses",
@@ -88,3 +89,9 @@ def test_html_repr_links_each_estimator_to_its_page():
     assert "scikit-learn.org" in html
     html = estimator_html_repr(GDRegressor())
     assert f"{DOCS_URL}/generated/sklearn_gd.GDRegressor.html" in html
+
+
+def test_doc_link_points_where_pyproject_says_the_site_is():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    (address,) = re.findall(r'^Documentation = "([^"]+)"$', pyproject, re.MULTILINE)
+    assert address == DOCS_URL
