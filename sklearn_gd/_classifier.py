@@ -267,30 +267,55 @@ class GDClassifier(ClassifierMixin, BaseGD):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; CSR is used as is, other sparse formats are converted.
         y : array-like of shape (n_samples,)
+            Class labels (or a multilabel indicator matrix of shape
+            (n_samples, n_labels)).
         classes : array-like of shape (n_classes,), default=None
             All the classes that can appear; required on the first call.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights ``s_i`` of the objective's weighted mean loss.
 
         Returns
         -------
         self : object
+            The estimator, trained on one more epoch.
         """
         return self._fit(X, y, sample_weight, classes=classes, partial=True)
 
     def decision_function(self, X):
         """Raw model outputs (logits for log loss).
 
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples.
+
         Returns
         -------
         ndarray of shape (n_samples,) for two classes, else (n_samples, n_classes)
+            The raw outputs, one per class (with a multilabel ``y``, one per
+            label) or, for two classes, the positive class's.
         """
         raw = self._raw_output(X)
         return raw[:, 0] if raw.shape[1] == 1 and not self._multilabel else raw
 
     def predict(self, X):
         """Predict class labels: the sign of the output for two classes, else
-        the class with the largest output."""
+        the class with the largest output.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_labels)
+            The predicted labels, from ``classes_``; with a multilabel ``y``,
+            an indicator matrix of 0s and 1s (a label where its output is
+            positive).
+        """
         raw = self._raw_output(X)
         if self._multilabel:
             return (raw > 0).astype(int)
@@ -305,16 +330,34 @@ class GDClassifier(ClassifierMixin, BaseGD):
         """Class probabilities (``log_loss``: sigmoid or softmax of the output;
         ``modified_huber``: clipped and normalised).
 
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples.
+
         Returns
         -------
         ndarray of shape (n_samples, n_classes)
+            The probability of each class, in the order of ``classes_``; with a
+            multilabel ``y``, of each label, independently.
         """
         raw = self._raw_output(X)
         return self._fitted_loss.predict_proba(raw)
 
     @available_if(_loss_has_probabilities)
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`."""
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            The log of each class's probability (``-inf`` where it is 0).
+        """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 

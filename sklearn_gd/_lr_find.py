@@ -30,6 +30,18 @@ class LRFinderResult:
     """What :func:`lr_find` measured, with :meth:`plot` in scikit-learn's
     Display style.
 
+    Parameters
+    ----------
+    learning_rates : array-like of shape (n_updates,)
+        The step of each update (units of an explicit ``learning_rate``).
+    losses : array-like of shape (n_updates,)
+        The objective on each update's mini-batch, after the update.
+    smoothed_losses : array-like of shape (n_updates,)
+        Their debiased exponential moving average.
+    suggest : {"valley", "steep", "minimum/10"}
+        Which of the suggestions, computed from ``learning_rates`` and
+        ``smoothed_losses``, becomes ``suggestion``.
+
     Attributes
     ----------
     learning_rates : ndarray
@@ -53,7 +65,18 @@ class LRFinderResult:
 
     def plot(self, ax=None):
         """Plot the smoothed loss against the step (log scale), with the
-        suggestions. Sets ``ax_``, ``figure_`` and ``line_``; returns self."""
+        suggestions. Sets ``ax_``, ``figure_`` and ``line_``; returns self.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            The axes to draw on; None draws on a new figure's.
+
+        Returns
+        -------
+        self : LRFinderResult
+            With ``ax_``, ``figure_`` and ``line_`` set.
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -110,20 +133,37 @@ def lr_find(
     ----------
     estimator : GDClassifier, GDRegressor or Pipeline ending in one
         With a Pipeline, the leading steps are fitted on ``X`` and transform it.
-    X, y : array-like
-    sample_weight : array-like, default=None
-    start, end : float
-        The first and last step.
-    num_steps : int
-    smoothing : float
-    diverge_threshold : float
-    suggest : {"valley", "steep", "minimum/10"}
-    random_state : int, RandomState or None
-        Seeds the mini-batches.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Training data (with a Pipeline, what its first step takes).
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Targets, as for the estimator's ``fit`` (class labels for a
+        classifier).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the samples, as for ``fit``; each update takes its
+        mini-batch's rows. None gives every sample weight 1.
+    start : float, default=1e-7
+        The first step, with ``0 < start < end``.
+    end : float, default=10.0
+        The last step.
+    num_steps : int, default=100
+        The number of updates, one mini-batch each, over which the step grows
+        from ``start`` to ``end`` (the run stops earlier if it diverges); the
+        mini-batches cycle through the data if they take more than an epoch.
+    smoothing : float, default=0.98
+        The factor of the moving average of the losses, in [0, 1): the larger,
+        the smoother the curve.
+    diverge_threshold : float, default=4.0
+        The run stops once the smoothed loss exceeds this many times its
+        minimum so far.
+    suggest : {"valley", "steep", "minimum/10"}, default="valley"
+        Which suggestion becomes the result's ``suggestion``.
+    random_state : int, RandomState or None, default=None
+        Seeds the mini-batches (the order in which the samples are drawn).
 
     Returns
     -------
     LRFinderResult
+        The steps, the losses, their smoothing and the suggestions.
     """
     _check_arguments(start, end, suggest)
     model, X = _final_estimator(estimator, X, y)

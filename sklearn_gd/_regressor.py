@@ -246,12 +246,16 @@ class GDRegressor(RegressorMixin, BaseGD):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; CSR is used as is, other sparse formats are converted.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets, of the same shape at every call.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights ``s_i`` of the objective's weighted mean loss.
 
         Returns
         -------
         self : object
+            The estimator, trained on one more epoch.
         """
         return self._fit(X, y, sample_weight, classes=None, partial=True)
 
@@ -262,10 +266,12 @@ class GDRegressor(RegressorMixin, BaseGD):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples.
 
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predicted targets, 1-D if ``y`` was at ``fit``.
         """
         raw = self._raw_output(X)
         prediction = self._fitted_loss.inverse_link(raw)

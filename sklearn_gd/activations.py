@@ -52,11 +52,35 @@ class Activation(Component):
     relu_family = False
 
     def value(self, z: np.ndarray) -> np.ndarray:
-        """``g(z)`` elementwise, as a new array of ``z``'s dtype."""
+        """``g(z)`` elementwise, as a new array of ``z``'s dtype.
+
+        Parameters
+        ----------
+        z : ndarray of shape (n_samples, n_units)
+            A layer's pre-activations.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_units)
+            The activations ``a = g(z)``.
+        """
         raise NotImplementedError
 
     def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-        """``g'(z)`` elementwise, as a new array; ``a`` is ``g(z)``."""
+        """``g'(z)`` elementwise, as a new array; ``a`` is ``g(z)``.
+
+        Parameters
+        ----------
+        z : ndarray of shape (n_samples, n_units)
+            A layer's pre-activations.
+        a : ndarray of shape (n_samples, n_units)
+            Its activations, ``g(z)``, as :meth:`value` returned them.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_units)
+            The derivative ``g'(z)``.
+        """
         raise NotImplementedError
 
 

@@ -47,7 +47,24 @@ class Initializer(Component):
     def weights(
         self, fan_in: int, fan_out: int, random_state: np.random.RandomState, dtype
     ) -> np.ndarray:
-        """A weight matrix of shape ``(fan_in, fan_out)`` and dtype ``dtype``."""
+        """A weight matrix of shape ``(fan_in, fan_out)`` and dtype ``dtype``.
+
+        Parameters
+        ----------
+        fan_in : int
+            Number of the layer's inputs.
+        fan_out : int
+            Number of the layer's units.
+        random_state : numpy.random.RandomState
+            The fit's random stream, to draw the weights from.
+        dtype : numpy dtype
+            Floating-point dtype of the weights.
+
+        Returns
+        -------
+        ndarray of shape (fan_in, fan_out)
+            The layer's initial weights.
+        """
         raise NotImplementedError
 
 
@@ -106,7 +123,20 @@ def _normal(std, fan_in, fan_out, random_state, dtype) -> np.ndarray:
 
 
 def auto_initializer(activation: Activation) -> Initializer:
-    """What ``init="auto"`` uses before a layer of ``activation``."""
+    """What ``init="auto"`` uses before a layer of ``activation``.
+
+    Parameters
+    ----------
+    activation : Activation
+        The layer's activation.
+
+    Returns
+    -------
+    Initializer
+        :class:`HeUniform` for the ReLU family (``relu_family``),
+        ``GlorotUniform(factor=2.0)`` for :class:`~sklearn_gd.activations.Logistic`,
+        else :class:`GlorotUniform`.
+    """
     if activation.relu_family:
         return HeUniform()
     if isinstance(activation, Logistic):

@@ -104,7 +104,9 @@ class Loss(Component):
         Parameters
         ----------
         y : ndarray of shape (n_samples, n_outputs)
+            Targets, as encoded for this loss.
         raw : ndarray of shape (n_samples, n_outputs)
+            Raw model outputs.
 
         Returns
         -------
@@ -121,6 +123,20 @@ class Loss(Component):
 
         The engine calls this once per mini-batch; a loss whose value and
         gradient share work (the softmax's exponentials) overrides it.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            Targets, as encoded for this loss.
+        raw : ndarray of shape (n_samples, n_outputs)
+            Raw model outputs.
+
+        Returns
+        -------
+        value : ndarray of shape (n_samples,)
+            Per-sample loss, as :meth:`value` returns it.
+        gradient : ndarray of shape (n_samples, n_outputs)
+            Its gradient with respect to ``raw``, as :meth:`gradient` returns it.
         """
         return self.value(y, raw), self.gradient(y, raw)
 
@@ -140,11 +156,14 @@ class Loss(Component):
         Parameters
         ----------
         y : ndarray of shape (n_samples, n_outputs)
+            Targets, as encoded for this loss.
         sample_weight : ndarray of shape (n_samples,)
+            Non-negative sample weights ``s_i``.
 
         Returns
         -------
         ndarray of shape (n_outputs,)
+            The best constant raw output of each output.
         """
         weight_sum = sample_weight.sum()
         best = np.zeros(y.shape[1], dtype=y.dtype)
@@ -179,7 +198,20 @@ class Loss(Component):
     def output_scale(self, y: np.ndarray, sample_weight: np.ndarray) -> np.ndarray:
         """Per output, the size of the raw outputs a fit must reach; shape
         (n_outputs,). Ones unless a subclass knows better (logits and
-        log-means are unit-free)."""
+        log-means are unit-free).
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            Targets, as encoded for this loss.
+        sample_weight : ndarray of shape (n_samples,)
+            Non-negative sample weights ``s_i``.
+
+        Returns
+        -------
+        ndarray of shape (n_outputs,)
+            The size of each output's raw outputs.
+        """
         return np.ones(y.shape[1])
 
 
@@ -201,7 +233,18 @@ class RegressionLoss(Loss):
     bounded_gradient = False
 
     def inverse_link(self, raw: np.ndarray) -> np.ndarray:
-        """Map raw outputs to predictions of ``y`` (identity by default)."""
+        """Map raw outputs to predictions of ``y`` (identity by default).
+
+        Parameters
+        ----------
+        raw : ndarray of shape (n_samples, n_outputs)
+            Raw model outputs.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+            The predictions.
+        """
         return raw
 
     def output_scale(self, y: np.ndarray, sample_weight: np.ndarray) -> np.ndarray:
@@ -221,6 +264,18 @@ class RegressionLoss(Loss):
         ``learning_rate="auto"`` by it for optimizers whose step does not grow
         with the gradient (Adam and kin), each output's weights by their own
         output's spread, so that results do not depend on the units of ``y``.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            Targets, as encoded for this loss.
+        sample_weight : ndarray of shape (n_samples,)
+            Non-negative sample weights ``s_i``.
+
+        Returns
+        -------
+        ndarray of shape (n_outputs,)
+            The spread of each output's targets.
         """
         y, sample_weight = y[sample_weight > 0], sample_weight[sample_weight > 0]
         # Divided by each output's largest |y| first, so that targets near
@@ -238,7 +293,19 @@ class RegressionLoss(Loss):
         return size * spread
 
     def check_targets(self, y: np.ndarray) -> None:
-        """Raise ``ValueError`` if ``y`` is outside the loss's domain."""
+        """Raise ``ValueError`` if ``y`` is outside the loss's domain.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            Targets.
+
+        Raises
+        ------
+        ValueError
+            If the loss needs non-negative targets (``nonnegative_targets``)
+            and ``y`` has a negative one.
+        """
         if self.nonnegative_targets and np.any(y < 0):
             raise ValueError(
                 f"loss {type(self).__name__} requires non-negative targets y; got a "
@@ -261,15 +328,52 @@ class ClassificationLoss(Loss):
     has_probabilities = False
 
     def n_outputs(self, n_classes: int) -> int:
-        """Number of raw outputs: 1 for two classes, else one per class."""
+        """Number of raw outputs: 1 for two classes, else one per class.
+
+        Parameters
+        ----------
+        n_classes : int
+            Number of classes, at least 2.
+
+        Returns
+        -------
+        int
+            Number of raw outputs, ``n_outputs``.
+        """
         return 1 if n_classes == 2 else n_classes
 
     def encode(self, y_index: np.ndarray, n_classes: int, dtype) -> np.ndarray:
-        """Encode class indices as targets of shape (n_samples, n_outputs)."""
+        """Encode class indices as targets of shape (n_samples, n_outputs).
+
+        Parameters
+        ----------
+        y_index : ndarray of shape (n_samples,)
+            Class indices, integers in ``0..n_classes-1``.
+        n_classes : int
+            Number of classes, at least 2.
+        dtype : numpy dtype
+            Floating-point dtype of the targets (that of the sample weights).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+            The targets :meth:`value` and :meth:`gradient` expect.
+        """
         raise NotImplementedError
 
     def predict_proba(self, raw: np.ndarray) -> np.ndarray:
-        """Class probabilities of shape (n_samples, n_classes) from raw outputs."""
+        """Class probabilities of shape (n_samples, n_classes) from raw outputs.
+
+        Parameters
+        ----------
+        raw : ndarray of shape (n_samples, n_outputs)
+            Raw model outputs.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            The probability of each class; each row sums to 1.
+        """
         raise NotImplementedError
 
 
@@ -569,11 +673,33 @@ class MarginLoss(ClassificationLoss):
         return signs
 
     def margin_value(self, z: np.ndarray) -> np.ndarray:
-        """``phi(z)`` elementwise."""
+        """``phi(z)`` elementwise.
+
+        Parameters
+        ----------
+        z : ndarray of shape (n_samples, n_outputs)
+            Margins ``y f``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+            The loss of each margin.
+        """
         raise NotImplementedError
 
     def margin_derivative(self, z: np.ndarray) -> np.ndarray:
-        """``phi'(z)`` elementwise (a subgradient at kinks)."""
+        """``phi'(z)`` elementwise (a subgradient at kinks).
+
+        Parameters
+        ----------
+        z : ndarray of shape (n_samples, n_outputs)
+            Margins ``y f``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+            The derivative at each margin.
+        """
         raise NotImplementedError
 
     def value(self, y, raw):
@@ -794,6 +920,7 @@ class MarginSquaredEpsilonInsensitive(MarginEpsilonInsensitive):
     Parameters
     ----------
     epsilon : float, default=0.1
+        Margins within ``epsilon`` of 1 cost nothing.
     """
 
     is_smooth = True

@@ -138,7 +138,23 @@ class Optimizer(Component):
     def init(self, params: np.ndarray, context: StepContext | None = None) -> Any:
         """Return the initial state for the flat parameter vector ``params``
         (``context``: what the optimizer may know of the problem; None stands
-        for ``StepContext()``)."""
+        for ``StepContext()``).
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_parameters,)
+            The flat parameter vector training starts from; the state's arrays
+            take its shape and dtype.
+        context : StepContext or None, default=None
+            What the optimizer may know of the problem besides gradients;
+            None stands for ``StepContext()``.
+
+        Returns
+        -------
+        object
+            The optimizer's state, which :meth:`step` updates (None for an
+            optimizer that keeps none).
+        """
         return None
 
     def step(self, params: np.ndarray, grads: np.ndarray, state: Any, lr: float):
@@ -152,13 +168,25 @@ class Optimizer(Component):
             The objective's gradient (may be overwritten).
         state : object
             What :meth:`init` returned, modified in place.
-        lr : float
-            Step size for this update.
+        lr : float or ndarray of shape (n_parameters,)
+            Step size for this update, for all coordinates or per coordinate.
         """
         raise NotImplementedError
 
     def update(self, params: np.ndarray, grads: np.ndarray, state: Any, lr: float):
-        """One update from the objective's gradient: :meth:`clip`, then :meth:`step`."""
+        """One update from the objective's gradient: :meth:`clip`, then :meth:`step`.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_parameters,)
+            The flat parameter vector, modified in place.
+        grads : ndarray of shape (n_parameters,)
+            The objective's gradient, clipped in place (may be overwritten).
+        state : object
+            What :meth:`init` returned, modified in place.
+        lr : float or ndarray of shape (n_parameters,)
+            Step size for this update, for all coordinates or per coordinate.
+        """
         self.clip(grads)
         self.step(params, grads, state, lr)
 
@@ -168,11 +196,29 @@ class Optimizer(Component):
         A scalar for plain SGD, per coordinate for adaptive methods. The proximal
         step of a non-smooth penalty uses ``alpha`` times this as its threshold,
         so that the fixed point is the true optimum whatever the preconditioning.
+
+        Parameters
+        ----------
+        state : object
+            The optimizer's state, as the last :meth:`step` left it.
+        lr : float or ndarray of shape (n_parameters,)
+            The step size that :meth:`step` was given.
+
+        Returns
+        -------
+        float or ndarray of shape (n_parameters,)
+            The effective step size (``lr`` itself by default).
         """
         return lr
 
     def clip(self, grads: np.ndarray) -> None:
-        """Clip ``grads`` in place by value, then by norm."""
+        """Clip ``grads`` in place by value, then by norm.
+
+        Parameters
+        ----------
+        grads : ndarray of shape (n_parameters,)
+            The objective's gradient, modified in place.
+        """
         if self.clip_value is not None:
             np.clip(grads, -self.clip_value, self.clip_value, out=grads)
         if self.clip_norm is not None:
@@ -399,6 +445,17 @@ class AdamW(Adam):
     objective exactly.
 
     Parameters are those of :class:`Adam`.
+
+    Parameters
+    ----------
+    beta1 : float, default=0.9
+        Decay of the first-moment estimate, in [0, 1).
+    beta2 : float, default=0.999
+        Decay of the second-moment estimate, in [0, 1).
+    eps : float, default=1e-8
+        Added to the denominator for numerical stability.
+    clip_norm, clip_value : float or None, default=None
+        Gradient clipping, see :class:`Optimizer`.
     """
 
     def init(self, params, context=None):
@@ -435,6 +492,17 @@ class Nadam(Adam):
         w <- w - lr m_bar / (sqrt(v_hat) + eps)
 
     Parameters are those of :class:`Adam` (defaults as torch and optax).
+
+    Parameters
+    ----------
+    beta1 : float, default=0.9
+        Decay of the first-moment estimate, in [0, 1).
+    beta2 : float, default=0.999
+        Decay of the second-moment estimate, in [0, 1).
+    eps : float, default=1e-8
+        Added to the denominator for numerical stability.
+    clip_norm, clip_value : float or None, default=None
+        Gradient clipping, see :class:`Optimizer`.
     """
 
     def step(self, params, grads, state, lr):
@@ -709,6 +777,18 @@ class FullBatchOptimizer(Component):
         """Raise ``ValueError`` if the loss or penalty does not suit the method.
 
         The default needs both smooth (differentiable everywhere).
+
+        Parameters
+        ----------
+        loss : Loss
+            The estimator's loss object.
+        penalty : Penalty
+            The estimator's penalty object.
+
+        Raises
+        ------
+        ValueError
+            If the method cannot minimise an objective made of them.
         """
         for name, component in (("penalty", penalty), ("loss", loss)):
             if not component.is_smooth:
@@ -736,7 +816,9 @@ class FullBatchOptimizer(Component):
         objective : callable
             The smooth part: ``x -> (value, gradient)``.
         x0 : ndarray of shape (n_parameters,)
+            The flat parameter vector to start from.
         max_iter : int
+            The maximum number of iterations.
         tol : float
             The tolerance on the (proximal) gradient's largest entry.
         callback : callable, optional

@@ -44,11 +44,36 @@ class Penalty(Component):
     l2_share = 0.0
 
     def value(self, w: np.ndarray) -> float:
-        """``R(w)`` at unit strength."""
+        """``R(w)`` at unit strength.
+
+        Parameters
+        ----------
+        w : ndarray
+            Weights: one weight matrix, or the weights' part of the flat
+            parameter vector.
+
+        Returns
+        -------
+        float
+            The penalty's value.
+        """
         raise NotImplementedError
 
     def gradient(self, w: np.ndarray) -> np.ndarray:
-        """Gradient of the smooth part of ``R`` at ``w``."""
+        """Gradient of the smooth part of ``R`` at ``w``.
+
+        Parameters
+        ----------
+        w : ndarray
+            Weights: one weight matrix, or the weights' part of the flat
+            parameter vector.
+
+        Returns
+        -------
+        ndarray
+            The gradient, of ``w``'s shape (zeros where ``R`` has no smooth
+            part).
+        """
         raise NotImplementedError
 
     def nonsmooth_value(self, w: np.ndarray) -> float:
@@ -56,6 +81,17 @@ class Penalty(Component):
         a smooth penalty); full-batch proximal solvers (``fista``) need it.
 
         A penalty with ``is_smooth = False`` must implement it.
+
+        Parameters
+        ----------
+        w : ndarray
+            Weights: one weight matrix, or the weights' part of the flat
+            parameter vector.
+
+        Returns
+        -------
+        float
+            The non-smooth part's value at unit strength.
         """
         if not self.is_smooth:
             raise NotImplementedError(

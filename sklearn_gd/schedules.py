@@ -64,7 +64,26 @@ class Schedule(Component):
     uses_learning_rate = True
 
     def value(self, step, base_lr: float, n_steps: int, alpha: float):
-        """Step size at update ``step`` (int or ndarray of ints)."""
+        """Step size at update ``step`` (int or ndarray of ints).
+
+        Parameters
+        ----------
+        step : int or ndarray of int
+            The update step ``t``, counted from 0.
+        base_lr : float
+            The base step: the estimator's ``learning_rate`` (times the
+            multiplier :meth:`on_plateau` returned, after a plateau).
+        n_steps : int
+            The total number of update steps planned,
+            ``max_iter * ceil(n_train_samples / batch_size)``.
+        alpha : float
+            The penalty strength (only :class:`Optimal` uses it).
+
+        Returns
+        -------
+        float or ndarray
+            The step size at each ``step``, of ``step``'s shape.
+        """
         raise NotImplementedError
 
     def on_plateau(self, multiplier: float, base_lr: float) -> float | None:
@@ -87,6 +106,21 @@ class Schedule(Component):
 
     def values(self, base_lr: float, n_steps: int, alpha: float = 1e-4) -> np.ndarray:
         """Preview: the step size at each of the steps ``0 .. n_steps - 1``.
+
+        Parameters
+        ----------
+        base_lr : float
+            The estimator's ``learning_rate``.
+        n_steps : int
+            The total number of update steps planned, all of them previewed.
+        alpha : float, default=1e-4
+            The penalty strength (only :class:`Optimal` uses it; the default
+            is the estimators').
+
+        Returns
+        -------
+        ndarray of shape (n_steps,)
+            The step size at each step.
 
         Examples
         --------

@@ -54,7 +54,18 @@ class Constraint:
     """One kind of value a parameter accepts."""
 
     def is_satisfied_by(self, value: Any) -> bool:
-        """Return True if ``value`` satisfies the constraint."""
+        """Return True if ``value`` satisfies the constraint.
+
+        Parameters
+        ----------
+        value : object
+            The parameter's value.
+
+        Returns
+        -------
+        bool
+            Whether ``value`` is one of the values the constraint accepts.
+        """
         raise NotImplementedError
 
     def __str__(self) -> str:
@@ -118,7 +129,15 @@ class Interval(Constraint):
 
 
 class Options(Constraint):
-    """One of a fixed set of values (strings, ``None``, booleans)."""
+    """One of a fixed set of values (strings, ``None``, booleans).
+
+    Parameters
+    ----------
+    options : iterable
+        The accepted values. A value matches an option that is the same object,
+        or a string equal to a string option, so that ``None``, ``True`` and
+        ``False`` never match ``0`` or ``1``.
+    """
 
     def __init__(self, options: Iterable[Any]) -> None:
         self.options = list(options)
@@ -136,7 +155,17 @@ class Options(Constraint):
 
 
 class InstanceOf(Constraint):
-    """An instance of a class (for example a component base class)."""
+    """An instance of a class (for example a component base class).
+
+    Parameters
+    ----------
+    cls : type or tuple of type
+        The accepted class or classes. A ``bool`` is accepted only if ``bool``
+        is one of them (not as an ``int``).
+    description : str or None, default=None
+        How error messages describe the constraint, such as ``"a dict"``;
+        None: ``"an instance of"`` and the class names.
+    """
 
     def __init__(self, cls: type | tuple[type, ...], description: str | None = None):
         self.cls = cls
@@ -173,6 +202,20 @@ def declared_params(obj: Any, constraints: Mapping[str, list[Constraint]]) -> di
 
     What :func:`check_params` needs, without ``get_params``'s signature
     inspection (which costs more than a small fit's epoch).
+
+    Parameters
+    ----------
+    obj : object
+        The estimator or component whose attributes hold the parameters.
+    constraints : mapping
+        Parameter names to lists of :class:`Constraint`, as in a class's
+        ``_parameter_constraints``; only the keys are used, and names that
+        ``obj`` has no attribute for are left out.
+
+    Returns
+    -------
+    dict
+        Each parameter's name to its value on ``obj``.
     """
     return {name: getattr(obj, name) for name in constraints if hasattr(obj, name)}
 
