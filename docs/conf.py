@@ -45,6 +45,9 @@ autodoc_typehints = "none"  # numpydoc's Parameters sections carry the types
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
+# Every parameter of a rendered docstring is documented, with a description:
+# the build (warnings as errors) fails otherwise.
+numpydoc_validation_checks = {"PR01", "PR02", "PR07", "PR10"}
 
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",

@@ -154,7 +154,8 @@ class Options(Constraint):
         return "one of {" + ", ".join(repr(option) for option in self.options) + "}"
 
 
-class InstanceOf(Constraint):
+# numpydoc takes the argument ``cls`` for a classmethod's and calls it unknown.
+class InstanceOf(Constraint):  # numpydoc ignore=PR02
     """An instance of a class (for example a component base class).
 
     Parameters
