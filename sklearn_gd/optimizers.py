@@ -444,8 +444,6 @@ class AdamW(Adam):
     the same penalty: decoupled decay does not minimise the L2-penalised
     objective exactly.
 
-    Parameters are those of :class:`Adam`.
-
     Parameters
     ----------
     beta1 : float, default=0.9
@@ -491,7 +489,7 @@ class Nadam(Adam):
         m_bar = beta1 m / (1 - beta1^(t+1)) + (1 - beta1) g / (1 - beta1^t)
         w <- w - lr m_bar / (sqrt(v_hat) + eps)
 
-    Parameters are those of :class:`Adam` (defaults as torch and optax).
+    Its parameters and defaults are Adam's (as torch's and optax's).
 
     Parameters
     ----------
