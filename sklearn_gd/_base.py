@@ -41,12 +41,7 @@ from ._engine import (
 )
 from ._model import LinearModel, NeuralNetwork
 from ._objective import Objective
-from ._persistence import (
-    component_from_plain,
-    component_to_json,
-    state_from_plain,
-    state_to_plain,
-)
+from ._persistence import PlainStateMixin
 from ._solvers import FullBatchSolver, MiniBatchSolver
 from .validation import (
     Boolean,
@@ -159,7 +154,7 @@ def _linear_attribute(name: str) -> property:
     return property(get, set, delete)
 
 
-class BaseGD(DocLinkMixin, CallbackSupportMixin, BaseEstimator):
+class BaseGD(PlainStateMixin, DocLinkMixin, CallbackSupportMixin, BaseEstimator):
     """Shared implementation of :class:`GDRegressor` and :class:`GDClassifier`.
 
     Subclasses set ``_loss_base`` and ``_loss_shorthands`` and implement the
@@ -731,42 +726,6 @@ class BaseGD(DocLinkMixin, CallbackSupportMixin, BaseEstimator):
             "best_validation_score_": best_score,
             "_training_state": state,
         }
-
-    # ------------------------------------------------------------------
-    # Persistence: plain data only (docs/persistence.md)
-
-    def __copy__(self):
-        # copy and deepcopy keep the fitted state as it is (the optimizer's
-        # moments included); only pickling goes through plain data.
-        new = type(self).__new__(type(self))
-        new.__dict__.update(self.__dict__)
-        return new
-
-    def __deepcopy__(self, memo):
-        new = type(self).__new__(type(self))
-        memo[id(self)] = new
-        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
-        return new
-
-    def __getstate__(self):
-        state = dict(super().__getstate__())
-        if isinstance(state.get("_training_state"), TrainingState):
-            state["_training_state"] = state_to_plain(state["_training_state"])
-        for name in ("_fitted_loss", "optimizer_"):
-            if name in state:
-                state[name] = component_to_json(state[name])
-        return state
-
-    def __setstate__(self, state):
-        state = dict(state)
-        if isinstance(state.get("_training_state"), dict):
-            state["_training_state"] = state_from_plain(
-                state["_training_state"], state
-            )
-        for name in ("_fitted_loss", "optimizer_"):
-            if name in state:
-                state[name] = component_from_plain(state[name])
-        super().__setstate__(state)
 
     # ------------------------------------------------------------------
     # Sparse coefficients (scikit-learn's linear models' SparseCoefMixin)

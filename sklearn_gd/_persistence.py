@@ -2,9 +2,9 @@
 
 ``skops.io`` loads only the types a user trusts. A fitted estimator whose
 state held the engine's objects (``TrainingState``, the model, the loss and
-optimizer classes) needed all of them trusted. ``BaseGD.__getstate__``
-therefore replaces them with arrays, numbers, strings, lists and dicts, and
-``__setstate__`` rebuilds them:
+optimizer classes) needed all of them trusted. ``PlainStateMixin`` (a base of
+both estimators) therefore replaces them in ``__getstate__`` with arrays,
+numbers, strings, lists and dicts, and ``__setstate__`` rebuilds them:
 
 - a component of this library (loss, optimizer, activation, ...) becomes
   ``{"component": class name, "params": its parameters}`` and is rebuilt
@@ -21,6 +21,7 @@ therefore replaces them with arrays, numbers, strings, lists and dicts, and
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 import math
@@ -42,6 +43,48 @@ COMPONENT_CLASSES = {
     for cls in vars(module).values()
     if isinstance(cls, type) and cls.__module__ == module.__name__
 }
+
+
+
+class PlainStateMixin:
+    """Pickling (and skops) through plain data; copies keep everything.
+
+    ``__getstate__`` replaces the training state, the fitted loss and
+    ``optimizer_`` with plain data (this module's functions) and
+    ``__setstate__`` rebuilds them. ``copy`` and ``deepcopy`` bypass both and
+    keep the fitted state as it is, the optimizer's moments included.
+    """
+
+    def __copy__(self):
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def __deepcopy__(self, memo):
+        new = type(self).__new__(type(self))
+        memo[id(self)] = new
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        if isinstance(state.get("_training_state"), TrainingState):
+            state["_training_state"] = state_to_plain(state["_training_state"])
+        for name in ("_fitted_loss", "optimizer_"):
+            if name in state:
+                state[name] = component_to_json(state[name])
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        if isinstance(state.get("_training_state"), dict):
+            state["_training_state"] = state_from_plain(
+                state["_training_state"], state
+            )
+        for name in ("_fitted_loss", "optimizer_"):
+            if name in state:
+                state[name] = component_from_plain(state[name])
+        super().__setstate__(state)
 
 
 def component_to_plain(component):
