@@ -521,21 +521,23 @@ def run_warnings(report: RunReport, owner: str, tol, max_iter: int, solver):
         # only if it ends above a constant output of 0 or 1.
         limit = report.reference
         reference = f"the {limit:.3g} of a constant output"
+    too_large = (
+        "The steps are too large for the scale of the problem; try "
+        f"{solver.worse_advice()}, or scaling X and y."
+    )
     if end > limit:
         return [
             f"{owner} ended with an objective of {end:.3g}, above {reference} "
             "(the best constant model, for a new fit): training made the fit "
-            "worse. The step is too large for the scale of the problem; try "
-            f"{solver.worse_advice()}, or scaling X and y."
+            f"worse. {too_large}"
         ]
-    swing = report.stalled and report.peak > limit and solver.swing_advice()
-    if swing:
+    if report.stalled and report.peak > limit and solver.overshoots:
         # No progress, but not for lack of movement: the objective rose
         # clearly above its start on the way, so the steps were too large.
         return [
             f"{owner} made no progress: the objective went from {start:.6g} up "
             f"to {report.peak:.3g} during training and ended at {end:.6g}. "
-            + swing
+            f"{too_large}"
         ]
     if not report.converged and tol is not None:
         return [solver.not_converged_message(owner, tol, max_iter)]

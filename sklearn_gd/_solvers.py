@@ -6,7 +6,8 @@ mini-batch) and runs on a :class:`~sklearn_gd._engine.TrainingState` through
 ``run(objective, state, data, scales, *, max_epochs, tol, rng, validation,
 verbose) -> converged``. It also words its own advice for the engine's
 judgements (``divergence_advice``, ``worse_advice``,
-``not_converged_message``).
+``not_converged_message``) and says whether its steps can carry the objective
+above its start (``overshoots``).
 
 - :class:`MiniBatchSolver` drives a first-order optimizer: per update, a
   mini-batch's objective and gradient, the optimizer's update (clip, step),
@@ -96,7 +97,15 @@ class MiniBatchSolver:
     batch_size : int
     n_iter_no_change : int
     shuffle : bool
+
+    Attributes
+    ----------
+    overshoots : bool
+        True: its steps can carry the objective above its start on the way,
+        so a run that rose and came back made no progress for steps too large.
     """
+
+    overshoots = True
 
     def __init__(
         self,
@@ -269,12 +278,6 @@ class MiniBatchSolver:
             other = "optimizer='adam' (steps of a set size, whatever the gradient)"
         return f"{self._smaller_step()}, {other} or 'lbfgs' (smooth losses)"
 
-    def swing_advice(self) -> str:
-        return (
-            "The steps are too large for the scale of the problem; try "
-            f"{self.worse_advice()}, or scaling X and y."
-        )
-
     def stall_advice(self) -> str:
         if not self.schedule.uses_learning_rate:  # steps shrink as alpha grows
             return f"a smaller alpha ({self._steps_from_alpha()}), another schedule"
@@ -337,6 +340,10 @@ class FullBatchSolver:
     tolerances (absolute below objectives of 1, as scipy's) become relative
     as the plateau rule's.
     """
+
+    # A line search takes no step it could overshoot with: a full-batch run
+    # that rose on the way is judged as any other stall.
+    overshoots = False
 
     def __init__(self, optimizer: FullBatchOptimizer) -> None:
         self.optimizer = optimizer
@@ -443,11 +450,6 @@ class FullBatchSolver:
 
     def worse_advice(self) -> str:
         return "a larger alpha"
-
-    def swing_advice(self) -> None:
-        # A line search takes no step it could overshoot with: a full-batch
-        # run that rose on the way is judged as any other stall.
-        return None
 
     def stall_advice(self) -> str:
         return "a smaller tol"

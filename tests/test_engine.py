@@ -32,9 +32,9 @@ from sklearn.metrics import r2_score
 
 from sklearn_gd import GDClassifier, GDRegressor
 from sklearn_gd._engine import RunReport, run_warnings
-from sklearn_gd._solvers import MiniBatchSolver
+from sklearn_gd._solvers import FullBatchSolver, MiniBatchSolver
 from sklearn_gd.losses import SquaredError
-from sklearn_gd.optimizers import SGD
+from sklearn_gd.optimizers import LBFGS, SGD
 from sklearn_gd.schedules import Constant, Optimal, Schedule
 
 # Many runs here end badly on purpose; a test about a ConvergenceWarning
@@ -296,6 +296,14 @@ def test_a_step_too_small_to_move_warns_of_no_progress(Estimator, load):
     assert "too small" in str(record[0].message)
 
 
+def _swung_report(peak=5.2):
+    """No progress from 2.30 to 2.32, after a peak of ``peak`` on the way."""
+    return RunReport(
+        converged=True, start=2.3025, end=2.3153, reference=2.3025, stalled=True,
+        peak=peak,
+    )
+
+
 @pytest.mark.parametrize(
     "peak, verdict, advice",
     [(5.2, "too large", "smaller learning_rate"), (2.31, "too small", "larger")],
@@ -312,11 +320,7 @@ def test_no_progress_advice_follows_whether_the_run_swung_above_its_start(
         SGD(), schedule=Constant(), learning_rate=1.0, lr_unit=1.0,
         batch_size=32, n_iter_no_change=10, shuffle=True,
     )
-    report = RunReport(
-        converged=True, start=2.3025, end=2.3153, reference=2.3025, stalled=True,
-        peak=peak,
-    )
-    (message,) = run_warnings(report, "GDClassifier", None, 30, solver)
+    (message,) = run_warnings(_swung_report(peak), "GDClassifier", None, 30, solver)
     assert "no progress" in message and verdict in message and advice in message
 
 
@@ -365,8 +369,17 @@ def test_stall_and_swing_advice_name_alpha_when_the_schedule_ignores_the_step():
         batch_size=32, n_iter_no_change=10, shuffle=True,
     )
     assert "learning_rate (currently" not in solver.worse_advice()
-    assert "a larger alpha" in solver.swing_advice()
+    (swing,) = run_warnings(_swung_report(), "GDClassifier", None, 30, solver)
+    assert "a larger alpha" in swing
     assert "a smaller alpha" in solver.stall_advice()
+
+
+def test_a_full_batch_run_that_rose_on_the_way_is_judged_a_plain_stall():
+    # A line search takes no step to overshoot with: the advice stays that of
+    # a stall (a smaller tol), not of steps too large.
+    solver = FullBatchSolver(LBFGS())
+    (message,) = run_warnings(_swung_report(), "GDClassifier", None, 30, solver)
+    assert "too small" in message and "a smaller tol" in message
 
 
 def test_sgd_barely_moving_on_tiny_features_warns():
